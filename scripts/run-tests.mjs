@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under src/ and test/ with node:test + tsx.
+// The shared folder (SPECUFEX_SHARED, default ../shared) must exist: a missing one fails the run.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const shared = resolve(root, process.env.SPECUFEX_SHARED ?? "../shared");
+if (!existsSync(join(shared, "golden")) || !existsSync(join(shared, "data"))) {
+  console.error(`specufex tests: the shared folder was not found at ${shared} (set SPECUFEX_SHARED); tests need it and are never skipped.`);
+  process.exit(1);
+}
+
+function findTests(dir, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, out);
+    else if (name.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+const filter = process.argv.slice(2);
+let files = [...findTests(join(root, "src")), ...findTests(join(root, "test"))];
+if (filter.length > 0) files = files.filter((f) => filter.some((s) => f.includes(s)));
+if (files.length === 0) {
+  console.error("specufex tests: no test files found");
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+  stdio: "inherit",
+  cwd: root,
+  env: { ...process.env, SPECUFEX_SHARED: shared },
+});
+process.exit(result.status ?? 1);
