@@ -230,7 +230,7 @@ export class H5File {
   }
 
   /** Writes rows [start, start + rows) of a 2-D dataset (row-major values). */
-  writeRows(path: string, start: number, values: Float64Array | BigInt64Array | Int32Array): void {
+  writeRows(path: string, start: number, values: Float64Array | BigInt64Array | Int32Array | Uint8Array): void {
     const ds = this.#dataset(path);
     const shape = ds.shape ?? [];
     const cols = shape.length > 1 ? shape.slice(1).reduce((a, b) => a * b, 1) : 1;
