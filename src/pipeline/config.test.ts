@@ -1,0 +1,58 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig, loadConfigFile } from "./config.js";
+import { OptionError } from "../core/errors.js";
+import { sharedPath } from "../../test-support/shared.js";
+
+test("an empty config takes every default", () => {
+  const c = parseConfig({});
+  assert.equal(c.nmf.numPatterns, 75);
+  assert.equal(c.nmf.schedule, "paisley2018");
+  assert.equal(c.spectrogram.nperseg, 64);
+  assert.equal(c.spectrogram.nfft, 512);
+  assert.deepEqual(c.cluster.kRange, [2, 10]);
+  assert.equal(c.data.before, 3);
+});
+
+test("config errors name the key path, what was expected and what was found", () => {
+  assert.throws(() => parseConfig({ nmf: { numPatterns: "ten" } }, "config.yaml"), (e: unknown) => e instanceof OptionError && /config\.yaml: nmf\.numPatterns: expected number, received string, got "ten"/.test(e.message));
+  assert.throws(() => parseConfig({ nmf: { numPaterns: 10 } }, "c.yaml"), (e: unknown) => e instanceof OptionError && /c\.yaml: nmf\.numPaterns is not a known key/.test(e.message));
+  assert.throws(() => parseConfig({ cluster: { method: "kmedoids" } }, "c.yaml"), (e: unknown) => e instanceof OptionError && /cluster\.method/.test(e.message) && /"kmedoids"/.test(e.message));
+  assert.throws(() => parseConfig({ nmf: { numPatterns: 0 } }, "c.yaml"), (e: unknown) => e instanceof OptionError && /nmf\.numPatterns: .*>=\s*1.*got 0/.test(e.message));
+});
+
+test("the SpecUFEx_workflow config maps onto ours and says which keys it mapped and which it ignored", () => {
+  const { config, mapping } = loadConfigFile(sharedPath("data/specufex-python-layouts/workflow_config.yaml"));
+  assert.ok(mapping);
+  assert.equal(config.spectrogram.windowSeconds, 0.512);
+  assert.equal(config.spectrogram.overlapFraction, 0.25);
+  assert.equal(config.spectrogram.nperseg, null);
+  assert.equal(config.spectrogram.nfft, 512);
+  assert.equal(config.spectrogram.fmin, 5);
+  assert.equal(config.spectrogram.fmax, 20);
+  assert.equal(config.spectrogram.pool, 1);
+  assert.equal(config.nmf.numPatterns, 75);
+  assert.equal(config.nmf.steps, 1500);
+  assert.equal(config.nmf.schedule, "specufex-python");
+  assert.equal(config.hmm.numStates, 8);
+  assert.equal(config.hmm.steps, 300);
+  assert.deepEqual(config.cluster.kRange, [2, 8]);
+  assert.equal(config.cluster.method, "kmeans");
+  assert.equal(config.cluster.scaler, "none");
+  assert.equal(config.cluster.pcaPve, null, "clusterOn: fingerprints → no PCA");
+  assert.equal(config.report.examplesPerCluster, 5);
+  assert.equal(config.output, "./layouts_run/");
+  assert.ok(mapping.mapped.includes("sgramParams.winLen_Sec → spectrogram.windowSeconds"));
+  for (const key of ["paths.key", "paths.waveformPath", "paths.h5name", "sgramParams.sgramType", "specufexParams.nmf_batchsz", "specufexParams.hmm_batchsz"]) {
+    assert.ok(mapping.ignored.some((k) => k.startsWith(key)), `${key} reported as ignored (ignored: ${mapping.ignored.join(", ")})`);
+  }
+});
+
+test("invalid YAML is an OptionError naming the file", () => {
+  const p = join(mkdtempSync(join(tmpdir(), "specufex-cfg-")), "bad.yaml");
+  writeFileSync(p, "nmf: [1, 2\n");
+  assert.throws(() => loadConfigFile(p), (e: unknown) => e instanceof OptionError && /bad\.yaml: invalid YAML/.test(e.message));
+});
