@@ -56,3 +56,12 @@ test("invalid YAML is an OptionError naming the file", () => {
   writeFileSync(p, "nmf: [1, 2\n");
   assert.throws(() => loadConfigFile(p), (e: unknown) => e instanceof OptionError && /bad\.yaml: invalid YAML/.test(e.message));
 });
+
+test("the init template lists every key with its default and parses back to the defaults", async () => {
+  const { configTemplate } = await import("./config-template.js");
+  const { parse } = await import("yaml");
+  const text = configTemplate();
+  for (const key of ["numPatterns: 75", "numStates: 15", "schedule: paisley2018", "kRange: [2, 10]", "windowSeconds: null", "bandpass: null"]) assert.ok(text.includes(key), key);
+  assert.match(text, /numPatterns: 75 +# initial number of patterns K0/);
+  assert.deepEqual(parseConfig(parse(text)), parseConfig({}));
+});
