@@ -2,11 +2,16 @@ import { DataError } from "./errors.js";
 
 /** ns since epoch → ISO 8601 with microseconds and "Z", e.g. 2016-10-13T04:05:06.123456Z. */
 export function formatIsoNs(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  let remUs = (ns % 1_000_000_000n) / 1000n;
-  if (remUs < 0n) remUs += 1_000_000n;
-  const d = new Date(Number(ms - (ms % 1000n + 1000n) % 1000n));
-  const base = d.toISOString().slice(0, 19);
+  // Floor to whole microseconds, then split into whole seconds and the microseconds within them.
+  let us = ns / 1000n;
+  if (ns < 0n && us * 1000n !== ns) us -= 1n;
+  let sec = us / 1_000_000n;
+  let remUs = us - sec * 1_000_000n;
+  if (remUs < 0n) {
+    remUs += 1_000_000n;
+    sec -= 1n;
+  }
+  const base = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
   return `${base}.${remUs.toString().padStart(6, "0")}Z`;
 }
 

@@ -25,6 +25,7 @@ export function traceId(t: Pick<Trace, "network" | "station" | "location" | "cha
 
 /** Time of the sample after the last one, ns. */
 export function traceEndNs(t: Trace): bigint {
+  if (!(t.sampleRateHz > 0)) return t.startNs;
   return t.startNs + BigInt(Math.round((t.data.length * 1e9) / t.sampleRateHz));
 }
 
