@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with node:test + tsx.
+// Runs every *.test.ts under src/ and test/ with node:test and our esbuild loader (scripts/ts-loader.mjs).
 // The shared folder (SPECUFEX_SHARED, default ../shared) must exist: a missing one fails the run.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -28,7 +28,8 @@ if (files.length === 0) {
   console.error("specufex tests: no test files found");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+const loader = join(root, "scripts", "ts-loader.mjs");
+const result = spawnSync(process.execPath, ["--import", loader, "--test", "--test-reporter=spec", ...files], {
   stdio: "inherit",
   cwd: root,
   env: { ...process.env, SPECUFEX_SHARED: shared },
