@@ -1,0 +1,65 @@
+// The WebAssembly SIMD local-pass kernel repeats the JS kernel's operations in
+// the same order: the two must agree bit for bit (both variants, odd and even S).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Rng } from "../../core/rng.js";
+import { JsHmmKernel, type HmmLocalKernel } from "../js/hmm.js";
+import { WasmHmmKernel, isHmmWasmAvailable } from "./hmm.js";
+import { hmmKernel } from "../hmm.js";
+
+function fill(k: HmmLocalKernel, S: number, M: number, seed: number, spread: number): void {
+  const rng = new Rng(seed);
+  for (let m = 0; m < M; m++) {
+    const hot = rng.integer(S);
+    for (let s = 0; s < S; s++) {
+      const l = s === hot ? 0 : -spread * rng.random();
+      k.lnPrT[m * S + s] = l;
+      k.PrT[m * S + s] = l < Math.log(1e-75) ? 0 : Math.exp(l);
+    }
+  }
+}
+
+function same(a: Float64Array, b: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+test("WebAssembly SIMD is available here (the bench and auto backend rely on it)", () => {
+  assert.equal(isHmmWasmAvailable(), true);
+  assert.equal(hmmKernel("auto", 3, 4).name, "wasm-simd");
+  assert.equal(hmmKernel("js", 3, 4).name, "js");
+});
+
+test("the WebAssembly local pass equals the JS local pass bit for bit (S = 1…16, both variants, with and without A)", () => {
+  for (const [S, M, spread] of [[1, 5, 3], [2, 9, 10], [3, 17, 40], [6, 51, 200], [7, 2, 5], [8, 30, 80], [15, 62, 300], [16, 20, 50]] as const) {
+    for (const isPython of [false, true]) {
+      for (const needA of [true, false]) {
+        const js = new JsHmmKernel(S, M);
+        const wa = new WasmHmmKernel(S, 4); // grown on demand below
+        wa.ensure(M);
+        fill(js, S, M, S * 31 + M, spread);
+        fill(wa, S, M, S * 31 + M, spread);
+        const a = js.localPass(M, 20, isPython, needA, 0.01 / S, 0.1 / S);
+        const b = wa.localPass(M, 20, isPython, needA, 0.01 / S, 0.1 / S);
+        const label = `S=${S} M=${M} ${isPython ? "python" : "paisley"} needA=${needA}`;
+        assert.ok(Object.is(a, b), `logLik ${label}: ${a} vs ${b}`);
+        assert.ok(same(js.gamT, wa.gamT, M * S), `γ ${label}`);
+        assert.ok(same(js.Ppi, wa.Ppi, S), `π ${label}`);
+        if (needA) assert.ok(same(js.A, wa.A, S * S), `A ${label}`);
+      }
+    }
+  }
+});
+
+test("a WebAssembly repeat whose normaliser underflows is redone by the JS sweep (forced with tiny = ∞)", () => {
+  const S = 5, M = 12;
+  const js = new JsHmmKernel(S, M), wa = new WasmHmmKernel(S, M);
+  fill(js, S, M, 77, 30);
+  fill(wa, S, M, 77, 30);
+  for (const isPython of [false, true]) {
+    const a = js.localPass(M, 20, isPython, true, 0.01 / S, 0.1 / S, Infinity);
+    const b = wa.localPass(M, 20, isPython, true, 0.01 / S, 0.1 / S, Infinity);
+    assert.ok(Object.is(a, b));
+    assert.ok(same(js.A, wa.A, S * S) && same(js.gamT, wa.gamT, M * S));
+  }
+});

@@ -1,0 +1,122 @@
+// The HMM local pass with its sweep in WebAssembly SIMD (kernels/wasm/hmm-wat.ts):
+// Ã and π̃ (digamma, exp) stay in JS, the S²·M loops run in the module. Same
+// bits as the JS kernel (same operations in the same order); a repeat whose
+// normalisers underflow is redone by the JS sweep (log-domain path).
+import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
+import { HMM_WAT } from "./hmm-wat.js";
+import { assembleWat } from "./wat.js";
+
+const PAGE = 65536;
+
+interface HmmExports {
+  hmmForward(S: number, M: number, eA: number, ePi: number, pr: number, alpha: number, F: number, cs: number, tiny: number, flush: number): number;
+  hmmBackward(S: number, M: number, isPython: number, eAT: number, pr: number, beta: number, ws: number, tiny: number, flush: number): number;
+  hmmGamma(S: number, M: number, alpha: number, beta: number, gam: number, tiny: number, flush: number): number;
+  hmmWeights(S: number, M: number, beta: number, pr: number, F: number, W: number, tiny: number): number;
+  hmmAccumulate(S: number, M: number, exact: number, alpha: number, W: number, eA: number, A: number, tauA: number): void;
+}
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+/** The compiled HMM module, or null where WebAssembly SIMD is unavailable. */
+function hmmModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = wasmApi ? new wasmApi.Module(assembleWat(HMM_WAT)) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** True where the runtime compiles the HMM SIMD module. */
+export function isHmmWasmAvailable(): boolean {
+  return hmmModule() !== null;
+}
+
+/** The local-pass kernel over its own WebAssembly memory. */
+export class WasmHmmKernel implements HmmLocalKernel {
+  readonly name = "wasm-simd" as const;
+  readonly S: number;
+  capacity = 0;
+  PrT: Float64Array = new Float64Array(0);
+  lnPrT: Float64Array = new Float64Array(0);
+  A: Float64Array = new Float64Array(0);
+  Ppi: Float64Array = new Float64Array(0);
+  gamT: Float64Array = new Float64Array(0);
+  #work: Float64Array = new Float64Array(0);
+  #lay: HmmWorkLayout = hmmWorkLayout(1, 1);
+  readonly #mem: WasmMemory;
+  readonly #ex: HmmExports;
+
+  constructor(S: number, M: number) {
+    const mod = hmmModule();
+    if (!mod) throw new Error("WebAssembly SIMD is not available");
+    this.S = S;
+    this.#mem = new wasmApi!.Memory({ initial: 1 });
+    this.#ex = new wasmApi!.Instance(mod, { env: { mem: this.#mem } }).exports as HmmExports;
+    this.ensure(M);
+  }
+
+  ensure(M: number): void {
+    if (M <= this.capacity) return;
+    const S = this.S;
+    const lay = hmmWorkLayout(S, M);
+    const total = 3 * M * S + S * S + S + lay.size;
+    const have = this.#mem.buffer.byteLength;
+    if (total * 8 > have) this.#mem.grow(Math.ceil((total * 8 - have) / PAGE));
+    // Growing detaches the old views; nothing in them needs keeping (localPass starts from A = 1).
+    const buf = this.#mem.buffer;
+    let at = 0;
+    const view = (n: number): Float64Array => { const v = new Float64Array(buf, at * 8, n); at += n; return v; };
+    this.PrT = view(M * S);
+    this.lnPrT = view(M * S);
+    this.gamT = view(M * S);
+    this.A = view(S * S);
+    this.Ppi = view(S);
+    this.#work = view(lay.size);
+    this.#lay = lay;
+    this.capacity = M;
+  }
+
+  localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny = TINY): number {
+    const S = this.S;
+    // The layout depends on M: work views for this M inside the capacity's buffer.
+    const lay = M === this.capacity ? this.#lay : hmmWorkLayout(S, M);
+    const { A, Ppi, gamT, PrT, lnPrT } = this;
+    const work = this.#work;
+    const b = hmmLayoutOffsets(lay, work.byteOffset);
+    const pr = PrT.byteOffset, gam = gamT.byteOffset, a = A.byteOffset;
+    const ex = this.#ex;
+    for (let i = 0; i < S * S; i++) A[i] = 1;
+    for (let i = 0; i < S; i++) Ppi[i] = 1;
+    let logLik = 0;
+    for (let ite = 0; ite < J; ite++) {
+      const last = ite === J - 1;
+      const mode = last ? (needA ? 1 : 2) : 0;
+      hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay);
+      let status = ex.hmmForward(S, M, b.eA, b.ePi, pr, b.alpha, b.F, b.cs, tiny, FLUSH);
+      if (status === 0) status = ex.hmmBackward(S, M, isPython ? 1 : 0, b.eAT, pr, b.beta, b.ws, tiny, FLUSH);
+      if (status === 0) status = ex.hmmGamma(S, M, b.alpha, b.beta, gam, tiny, FLUSH);
+      if (status === 0 && mode !== 2) status = ex.hmmWeights(S, M, b.beta, pr, b.F, b.W, tiny);
+      if (status === 0 && mode !== 2) ex.hmmAccumulate(S, M, mode, b.alpha, b.W, b.eA, a, tauA);
+      if (status !== 0) {
+        logLik = hmmSweep(S, M, isPython, mode, tauA, PrT, lnPrT, A, gamT, work, lay, tiny, last);
+      } else if (last) {
+        const cs = work.subarray(lay.cs, lay.cs + M);
+        logLik = Math.log(cs[0]!);
+        for (let m = 1; m < M; m++) logLik += Math.log(cs[m]!);
+      }
+      for (let s = 0; s < S; s++) Ppi[s] = tauPpi + gamT[s]!;
+    }
+    return logLik;
+  }
+}
