@@ -7,3 +7,4 @@ import { registerFetch } from "./fetch.js";
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every subcommand, in the order `specufex --help` lists them. */
+export const COMMANDS: readonly RegisterCommand[] = [registerInit, registerFetch];
