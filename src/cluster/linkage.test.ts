@@ -1,0 +1,95 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fromRows, type Matrix } from "../core/matrix.js";
+import { OptionError } from "../core/errors.js";
+import { assertGolden, readGolden } from "../../test-support/shared.js";
+import { LINKAGE_METHODS, linkage, linkageFromDistances } from "./linkage.js";
+import { fclusterDistance, fclusterMaxclust } from "./fcluster.js";
+import { dendrogram, leavesList } from "./dendrogram.js";
+import { condensedDistances } from "./distances.js";
+
+const more = readGolden("cluster_more.json");
+const x60 = fromRows((more.X as number[][]).slice(0, 60));
+
+function column(Z: Matrix, c: number): number[] {
+  return Array.from({ length: Z.shape[0] }, (_, r) => Z.data[r * 4 + c]!);
+}
+
+test("ward linkage equals SciPy's on cluster.json's first 40 rows (ids and sizes exact, heights rtol 1e-9)", () => {
+  const g = readGolden("cluster.json");
+  const Z = linkage(fromRows((g.X as number[][]).slice(0, 40)), "ward");
+  const G = fromRows(g.ward_first40);
+  assert.deepEqual([column(Z, 0), column(Z, 1), column(Z, 3)], [column(G, 0), column(G, 1), column(G, 3)]);
+  assertGolden(column(Z, 2), column(G, 2), { rtol: 1e-9, label: "ward heights" });
+});
+
+for (const method of LINKAGE_METHODS) {
+  test(`${method} linkage equals SciPy's on cluster_more.json's first 60 rows: Z (ids, sizes exact; heights rtol 1e-9), maxclust 2–6 and leaf order exact`, () => {
+    const g = more.linkage[method];
+    const Z = linkage(x60, method);
+    const G = fromRows(g.Z);
+    assert.deepEqual([column(Z, 0), column(Z, 1), column(Z, 3)], [column(G, 0), column(G, 1), column(G, 3)]);
+    assertGolden(column(Z, 2), column(G, 2), { rtol: 1e-9, label: `${method} heights` });
+    for (const k of [2, 3, 4, 5, 6]) {
+      assert.deepEqual(Array.from(fclusterMaxclust(Z, k), (v) => v + 1), g.maxclust[String(k)], `maxclust ${k}`);
+    }
+    assert.deepEqual(Array.from(leavesList(Z)), g.leaves);
+    assert.deepEqual(dendrogram(Z).leaves, g.leaves);
+  });
+}
+
+test("condensed distances equal the direct Euclidean distances (rtol 1e-12)", () => {
+  const d = condensedDistances(x60);
+  const rows = (more.X as number[][]).slice(0, 60);
+  let k = 0;
+  for (let i = 0; i < 60; i++) for (let j = i + 1; j < 60; j++) {
+    const e = Math.sqrt(rows[i]!.reduce((s, v, p) => s + (v - rows[j]![p]!) ** 2, 0));
+    assert.ok(Math.abs(d[k]! - e) <= 1e-12 * e, `(${i}, ${j}): ${d[k]} vs ${e}`);
+    k++;
+  }
+});
+
+test("every method recovers three far-apart groups with fcluster maxclust 3 and by height", () => {
+  const rows: number[][] = [];
+  for (let g = 0; g < 3; g++) for (let i = 0; i < 7; i++) rows.push([100 * g + (i % 3) * 0.1, 50 * g + Math.floor(i / 3) * 0.1]);
+  const x = fromRows(rows);
+  for (const method of LINKAGE_METHODS) {
+    const Z = linkage(x, method);
+    const t = fclusterMaxclust(Z, 3);
+    const h = fclusterDistance(Z, 10);
+    for (let i = 0; i < rows.length; i++) {
+      assert.equal(t[i], t[7 * Math.floor(i / 7)], `${method}: point ${i}`);
+      assert.equal(h[i], t[i], `${method}: height cut, point ${i}`);
+    }
+    assert.equal(new Set(t).size, 3, method);
+  }
+});
+
+test("linkageFromDistances on a tiny hand-checked case: single linkage of points 0, 1, 3, 7 on a line", () => {
+  const Z = linkage(fromRows([[0], [1], [3], [7]]), "single");
+  assert.deepEqual(Array.from(Z.data), [0, 1, 1, 2, 2, 4, 2, 3, 3, 5, 4, 4]);
+  const Zc = linkageFromDistances(Float64Array.of(1, 3, 7, 2, 6, 4), 4, "complete");
+  assert.deepEqual(Array.from(Zc.data), [0, 1, 1, 2, 2, 4, 3, 3, 3, 5, 7, 4]);
+});
+
+// SciPy 1.10.1: dendrogram(linkage(P, "ward"), no_plot=True) and with truncate_mode="lastp", p=3,
+// where P = [[0,0],[0,1],[4,0],[4,1.5],[9,9],[9,10]].
+test("dendrogram layout equals SciPy's (icoord, dcoord, leaves; full and lastp 3)", () => {
+  const P = fromRows([[0, 0], [0, 1], [4, 0], [4, 1.5], [9, 9], [9, 10]]);
+  const Z = linkage(P, "ward");
+  const full = dendrogram(Z);
+  assert.deepEqual(full.leaves, SCIPY_FULL.leaves);
+  assertGolden(full.icoord, SCIPY_FULL.icoord, { rtol: 1e-12, label: "icoord" });
+  assertGolden(full.dcoord, SCIPY_FULL.dcoord, { rtol: 1e-12, label: "dcoord" });
+  const cut = dendrogram(Z, { lastP: 3 });
+  assert.deepEqual(cut.leaves, SCIPY_LASTP3.leaves);
+  assertGolden(cut.icoord, SCIPY_LASTP3.icoord, { rtol: 1e-12, label: "icoord lastp" });
+  assertGolden(cut.dcoord, SCIPY_LASTP3.dcoord, { rtol: 1e-12, label: "dcoord lastp" });
+  assert.deepEqual(cut.leafCounts, SCIPY_LASTP3.counts);
+});
+
+test("an unknown linkage method is an OptionError", () => {
+  assert.throws(() => linkage(x60, "ward2" as never), OptionError);
+});
+const SCIPY_FULL = {"leaves": [4, 5, 0, 1, 2, 3], "icoord": [[5.0, 5.0, 15.0, 15.0], [25.0, 25.0, 35.0, 35.0], [45.0, 45.0, 55.0, 55.0], [30.0, 30.0, 50.0, 50.0], [10.0, 10.0, 40.0, 40.0]], "dcoord": [[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, 1.5, 1.5, 0.0], [1.0, 5.667892024377317, 5.667892024377317, 1.5], [1.0, 18.458286305432942, 18.458286305432942, 5.667892024377317]]};
+const SCIPY_LASTP3 = {"leaves": [7, 6, 8], "icoord": [[15.0, 15.0, 25.0, 25.0], [5.0, 5.0, 20.0, 20.0]], "dcoord": [[0.0, 5.667892024377317, 5.667892024377317, 0.0], [0.0, 18.458286305432942, 18.458286305432942, 5.667892024377317]], "counts": [2, 2, 2]};

@@ -1,0 +1,101 @@
+// Node-only twin of `silhouetteSamples`: the same row-block code (silhouette.ts) run on all
+// cores with worker_threads over SharedArrayBuffers. Each row's value depends only on that row's
+// computation, so the result is bit-identical to the single-threaded one.
+import { availableParallelism } from "node:os";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import type { Matrix } from "../core/matrix.js";
+import { spawnModuleWorker } from "./workers.node.js";
+import { prepareSilhouette, SILHOUETTE_ROW_BLOCK, silhouetteRows, type SilhouetteInput } from "./silhouette.js";
+
+const TASK = "specufex:silhouette-rows";
+
+interface SharedInput {
+  task: typeof TASK;
+  n: number;
+  f: number;
+  nLabels: number;
+  x: SharedArrayBuffer;
+  norms: SharedArrayBuffer;
+  codes: SharedArrayBuffer;
+  counts: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+  r0: number;
+  r1: number;
+}
+
+export interface ParallelSilhouetteOptions {
+  /** Threads in all, the calling thread included (default: all cores). */
+  threads?: number;
+  /** Below this many rows everything runs on the calling thread (default 2000; workers take ~0.1 s to start). */
+  minRowsForWorkers?: number;
+}
+
+/**
+ * `silhouetteSamples` on all cores; identical numbers.
+ * @param x N×F feature matrix.
+ * @param labels one label per row.
+ * @throws as `silhouetteSamples`.
+ * @example
+ * const s = await silhouetteSamplesParallel(x, labels);
+ */
+export async function silhouetteSamplesParallel(x: Matrix, labels: Int32Array, options: ParallelSilhouetteOptions = {}): Promise<Float64Array> {
+  const input = prepareSilhouette(x, labels);
+  const { n, f } = input;
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), 64));
+  if (threads === 1 || n < (options.minRowsForWorkers ?? 2000)) {
+    const out = new Float64Array(n);
+    silhouetteRows(input, 0, n, out);
+    return out;
+  }
+  const share = (a: Float64Array | Int32Array): SharedArrayBuffer => {
+    const s = new SharedArrayBuffer(a.byteLength);
+    new Uint8Array(s).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return s;
+  };
+  const shared = {
+    task: TASK,
+    n,
+    f,
+    nLabels: input.labels.nLabels,
+    x: share(input.x),
+    norms: share(input.norms),
+    codes: share(input.labels.codes),
+    counts: share(input.labels.counts),
+    out: new SharedArrayBuffer(n * 8),
+  } as const;
+  // split at multiples of the row block, so every block is the one the serial code computes
+  const blocks = Math.ceil(n / SILHOUETTE_ROW_BLOCK);
+  const bounds = Array.from({ length: threads + 1 }, (_, t) => Math.min(n, Math.round((t * blocks) / threads) * SILHOUETTE_ROW_BLOCK));
+  const workers: Promise<void>[] = [];
+  for (let t = 1; t < threads; t++) {
+    const data: SharedInput = { ...shared, r0: bounds[t]!, r1: bounds[t + 1]! };
+    workers.push(
+      new Promise<void>((resolve, reject) => {
+        const w = spawnModuleWorker(import.meta.url, data);
+        w.once("message", () => resolve());
+        w.once("error", reject);
+        w.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`silhouette worker exited with code ${code}`))));
+      }),
+    );
+  }
+  // the calling thread takes the first range
+  silhouetteRows(fromShared({ ...shared, r0: 0, r1: bounds[1]! }), 0, bounds[1]!, new Float64Array(shared.out));
+  await Promise.all(workers);
+  return new Float64Array(shared.out).slice();
+}
+
+function fromShared(s: SharedInput): SilhouetteInput {
+  return {
+    n: s.n,
+    f: s.f,
+    x: new Float64Array(s.x),
+    norms: new Float64Array(s.norms),
+    labels: { codes: new Int32Array(s.codes), counts: new Float64Array(s.counts), nLabels: s.nLabels },
+  };
+}
+
+if (!isMainThread && (workerData as SharedInput | undefined)?.task === TASK) {
+  const s = workerData as SharedInput;
+  silhouetteRows(fromShared(s), s.r0, s.r1, new Float64Array(s.out));
+  parentPort!.postMessage("done");
+}
