@@ -1,2 +1,22 @@
-// The public API plus the Node-only parts (file readers, persistence, workers, pipeline).
+// The public API plus the Node-only parts: file readers, HDF5, model files, workers, the pipeline.
 export * from "./index.js";
+export { readWaveformFile, type ReadWaveformFileOptions } from "./io/read.node.js";
+export { readCatalogFile } from "./io/read-catalog.node.js";
+export { parseStationXml, decodeXml } from "./io/stationxml.js";
+export { parseSacPz } from "./io/sacpz.js";
+export * from "./io/hdf5/index.js";
+export * from "./io/layouts/index.js";
+export { saveNmf, loadNmf, saveHmm, loadHmm } from "./model/persist.node.js";
+export { fitAsync as nmfFitAsync, type NmfFitAsyncOptions, type NmfFitAsyncResult } from "./model/nmf/fit-async.node.js";
+export { transformMany as nmfTransformMany, type TransformManyOptions as NmfTransformManyOptions } from "./model/nmf/transform-many.node.js";
+export { fitAsync as hmmFitAsync, type FitAsyncOptions as HmmFitAsyncOptions, type FitAsyncResult as HmmFitAsyncResult } from "./model/hmm/fit-async.node.js";
+export { transformMany as hmmTransformMany, type TransformManyOptions as HmmTransformManyOptions } from "./model/hmm/transform-many.node.js";
+export { silhouetteSamplesParallel } from "./cluster/silhouette.node.js";
+export { chooseKParallel } from "./cluster/choose-k.node.js";
+export { readFeatures } from "./cluster/features.node.js";
+export { runPipeline, stageHashes, runDirectory, type RunOptions } from "./pipeline/run.js";
+export { parseConfig, loadConfigFile, configSchema, STAGES, type SpecufexConfig, type StageName } from "./pipeline/config.js";
+export { ProjectStore, settingsHash, type EventTable, type StageRecord, type Rejection as StoreRejection } from "./pipeline/store.js";
+export type { RunSummary } from "./pipeline/summary.js";
+export type { ReportRenderer } from "./pipeline/stage.js";
+export { fetchWaveformSet } from "./pipeline/stages/fetch.js";

@@ -13,7 +13,7 @@ const BAR_INTERVAL_MS = 100;
 export function startProgress(ctx: CliContext, label: string, total: number, unit = "steps"): Progress {
   const started = Date.now();
   const interactive = isInteractive(ctx);
-  let last = 0;
+  let last = started;
   let lastDone = 0;
   const render = (done: number, detail: string | undefined, final: boolean): void => {
     if (ctx.verbosity === "quiet") return;

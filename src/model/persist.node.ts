@@ -33,8 +33,11 @@ function required(f: H5File, names: readonly string[]): void {
   for (const n of names) if (!f.has(n)) throw new FormatError(`${f.path}: model file is missing the field "${n}"`, { file: f.path, field: n });
 }
 
+/** Extra root attributes, e.g. the settings hash of a checkpoint. */
+export type ExtraAttributes = Readonly<Record<string, string | number>>;
+
 /** Writes an NMF model (or checkpoint) in the Python package's layout, atomically. */
-export async function saveNmf(path: string, model: BayesianNmf): Promise<void> {
+export async function saveNmf(path: string, model: BayesianNmf, extra: ExtraAttributes = {}): Promise<void> {
   const s = model.getState();
   const { rest } = splitState(s);
   await writeH5Atomic(path, (f) => {
@@ -59,6 +62,7 @@ export async function saveNmf(path: string, model: BayesianNmf): Promise<void> {
     f.setAttr("/", STATE_ATTR, JSON.stringify(rest));
     f.setAttr("/", "schedule", s.schedule);
     f.setAttr("/", "seed", s.seed);
+    for (const [k, v] of Object.entries(extra)) f.setAttr("/", k, v);
   });
 }
 
@@ -97,7 +101,7 @@ export async function loadNmf(path: string): Promise<BayesianNmf> {
 }
 
 /** Writes an HMM model (or checkpoint) in the Python package's layout, atomically. */
-export async function saveHmm(path: string, model: BayesianHmm): Promise<void> {
+export async function saveHmm(path: string, model: BayesianHmm, extra: ExtraAttributes = {}): Promise<void> {
   const s = model.getState();
   const { rest } = splitState(s);
   await writeH5Atomic(path, (f) => {
@@ -112,6 +116,7 @@ export async function saveHmm(path: string, model: BayesianHmm): Promise<void> {
     f.setAttr("/", STATE_ATTR, JSON.stringify(rest));
     if (s.schedule) f.setAttr("/", "schedule", s.schedule);
     if (s.seed !== undefined) f.setAttr("/", "seed", s.seed);
+    for (const [k, v] of Object.entries(extra)) f.setAttr("/", k, v);
   });
 }
 
@@ -153,4 +158,9 @@ export async function loadHmm(path: string): Promise<BayesianHmm> {
 
 function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+/** The root attributes of a model file (e.g. a checkpoint's settings hash), without reading the model. */
+export async function modelFileAttributes(path: string): Promise<Record<string, unknown>> {
+  return withH5(path, "r", (f) => f.attrs("/"));
 }

@@ -17,6 +17,11 @@ const dataSchema = z
     files: z.array(z.string()).default([]).describe("waveform files (miniSEED 2/3, SAC) or folders holding them; used with catalog"),
     catalog: nullable(z.string()).default(null).describe("catalogue: CSV (event_ID, otime, lat, lon, depth, mag …), QuakeML, FDSN text or hypoDD phase file"),
     station: nullable(z.string()).default(null).describe('station as NET.STA.LOC.CHA (e.g. "IV.T1214..EHZ"); null = the only one in the files'),
+    stationCoordinates: nullable(
+      z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), elevationM: z.number().default(0) }).strict(),
+    )
+      .default(null)
+      .describe("station location for maps, e.g. {latitude: 42.63, longitude: 13.29}"),
     reference: z.enum(["origin", "pick"]).default("origin").describe("cut the window around the origin time or the P pick"),
     before: z.number().min(0).default(3).describe("seconds before the reference time"),
     after: z.number().gt(0).default(17).describe("seconds after the reference time"),
@@ -96,7 +101,7 @@ const clusterSchema = z
     nInit: positiveInt().default(10).describe("k-means restarts"),
     maxIter: positiveInt().default(500).describe("k-means iterations"),
     scaler: z.enum(["none", "standard", "minmax", "robust"]).default("none").describe("feature scaling before clustering"),
-    pcaPve: nullable(z.number().gt(0).max(1)).default(null).describe("PCA keeping this cumulative variance fraction; null = no PCA"),
+    pcaPve: nullable(z.number().gt(0).lt(1)).default(null).describe("PCA keeping this cumulative variance fraction; null = no PCA"),
     seed: z.number().int().default(42).describe("random seed"),
     eps: z.number().gt(0).default(0.5).describe("DBSCAN neighbourhood radius"),
     minSamples: positiveInt().default(5).describe("DBSCAN core-point neighbours"),

@@ -219,6 +219,27 @@ export class ProjectStore {
     return { data: out, shape: [rows, M] };
   }
 
+  /** Writes the N×L waveforms (zeros for events without one) with their attributes (docs/STORE.md). */
+  writeWaveforms(waveforms: Matrix, attrs: { sampleRateHz: number; startOffsetS: number; reference: string; units: string }): void {
+    if (waveforms.shape[0] !== this.eventCount) throw new ShapeError(`${this.path}: ${waveforms.shape[0]} waveforms for ${this.eventCount} events`);
+    this.#writeResizable("waveforms/data", waveforms.data, [waveforms.shape[0], waveforms.shape[1]]);
+    this.file.setAttr("waveforms", "sampling_rate", attrs.sampleRateHz);
+    this.file.setAttr("waveforms", "start_offset_s", attrs.startOffsetS);
+    this.file.setAttr("waveforms", "reference", attrs.reference);
+    this.file.setAttr("waveforms", "units", attrs.units);
+    this.file.flush();
+  }
+
+  /** The waveform of event i (one row read) and its sampling rate. */
+  readWaveform(i: number): { data: Float64Array; sampleRateHz: number; startOffsetS: number } {
+    const a = this.file.attrs("waveforms");
+    return { data: this.file.readRows("waveforms/data", i, i + 1), sampleRateHz: Number(a.sampling_rate), startOffsetS: Number(a.start_offset_s) };
+  }
+
+  hasWaveforms(): boolean {
+    return this.file.has("waveforms/data");
+  }
+
   /** Attributes of a stacked group (e.g. the STFT parameters and frequencies of `spectrograms`). */
   stackedAttrs(name: StackedName): Record<string, unknown> {
     return this.file.attrs(name);

@@ -186,6 +186,25 @@ export class BayesianHmm {
   }
 
   /** A model from `getState()` or from a Python model file's fields (no schedule: specufex-python). */
+  /**
+   * Saves the model in the Python package's HDF5 layout (FORMATS.md §3) plus our state, atomically.
+   * Node only (the persistence module is loaded on demand, so browser bundles never pull in node:fs).
+   * @example await model.save("models/hmm.h5");
+   */
+  async save(path: string): Promise<void> {
+    const { saveHmm } = await import("../persist.node.js");
+    await saveHmm(path, this);
+  }
+
+  /**
+   * Loads a model file written by `save` (resumable state) or by the Python package (its conventions).
+   * @throws FormatError naming the file and a missing field.
+   */
+  static async load(path: string): Promise<BayesianHmm> {
+    const { loadHmm } = await import("../persist.node.js");
+    return loadHmm(path);
+  }
+
   static fromState(state: HmmState): BayesianHmm {
     const { options, params } = fromHmmState(state);
     const hmm = new BayesianHmm(options);

@@ -262,6 +262,25 @@ export class BayesianNmf {
   }
 
   /** A model from a state of `getState()` (resumable with `fit(source, { resume: true })`). @throws OptionError, ShapeError for a malformed state. */
+  /**
+   * Saves the model in the Python package's HDF5 layout (FORMATS.md §3) plus our state, atomically.
+   * Node only (the persistence module is loaded on demand, so browser bundles never pull in node:fs).
+   * @example await model.save("models/nmf.h5");
+   */
+  async save(path: string): Promise<void> {
+    const { saveNmf } = await import("../persist.node.js");
+    await saveNmf(path, this);
+  }
+
+  /**
+   * Loads a model file written by `save` (resumable state) or by the Python package (its conventions).
+   * @throws FormatError naming the file and a missing field.
+   */
+  static async load(path: string): Promise<BayesianNmf> {
+    const { loadNmf } = await import("../persist.node.js");
+    return loadNmf(path);
+  }
+
   static fromState(state: NmfState): BayesianNmf {
     const { options, parts, rngState } = stateParts(state);
     const nmf = new BayesianNmf(options);

@@ -70,9 +70,16 @@ export class NmfLocalStep {
     const colMax = this.#colMax;
     const KM = K * M;
     const invT = 1 / T;
-    H1.fill(1 / K, 0, KM);
     for (let t = 1; t <= inp.iterations; t++) {
-      kernels.expectationExp(K, M, H1, t > 1 ? lnH2 : null, invT, lnEH, eH, colMax);
+      if (t === 1) {
+        // H1 = 1/K everywhere and no ln H2 term: every ElnH equals the column max, so
+        // lnEH = 0 and E_H = 1 exactly (what the kernel would compute).
+        H1.fill(1 / K, 0, KM);
+        lnEH.fill(0, 0, KM);
+        eH.fill(1, 0, KM);
+      } else {
+        kernels.expectationExp(K, M, H1, lnH2, invT, lnEH, eH, colMax);
+      }
       const marked = kernels.poissonRatio(D, M, K, eW, eH, X, R, Z_MIN);
       if (marked > 0) {
         fix.fill(0, 0, KM);

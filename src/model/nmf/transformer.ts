@@ -109,7 +109,13 @@ export class NmfTransformer {
     V1.fill(1, 0, KM);
     for (let t = 1; t <= TRANSFORM_REPEATS; t++) {
       // ElnV = ψ(V1) − [t > 1 or specufex-python]·ln V2; P = softmax_k(L + ElnV); V1 = h0 + Σ_d P X.
-      kernels.expectationExp(K, M, V1, t > 1 || this.#lnV2InFirst ? lnV2 : null, 1, lnEV, eV, colMax);
+      if (t === 1 && !this.#lnV2InFirst) {
+        // paisley2018's first repeat: V1 = 1, no ln V2 term, so ln E_V = 0 and E_V = 1 exactly.
+        lnEV.fill(0, 0, KM);
+        eV.fill(1, 0, KM);
+      } else {
+        kernels.expectationExp(K, M, V1, t > 1 || this.#lnV2InFirst ? lnV2 : null, 1, lnEV, eV, colMax);
+      }
       const marked = kernels.poissonRatio(D, M, K, this.#eW, eV, X, R, Z_MIN);
       if (marked > 0) {
         fix.fill(0, 0, KM);

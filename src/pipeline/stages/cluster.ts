@@ -1,0 +1,181 @@
+// Stage `cluster` (ALGORITHM.md §6): fingerprints → optional scaling and PCA → the chosen method, with K
+// chosen over a range by mean silhouette (BIC for gmm); the clustering model in models/cluster.json
+// (docs/RUN-DIRECTORY.md) and catalog.csv with each event's cluster, silhouette and centroid distance.
+import { writeFileSync, mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import type { Matrix } from "../../core/matrix.js";
+import { clusterFeatures, type ClusterOutcome, type ClusterRequest } from "../../cluster/cluster-features.js";
+import { Pca } from "../../cluster/pca.js";
+import { Scaler } from "../../cluster/scalers.js";
+import { silhouetteSamples } from "../../cluster/silhouette.js";
+import type { SpecufexConfig } from "../config.js";
+import { writeCsv } from "../outputs.js";
+import type { StageContext, StageDefinition, StageInfo } from "../stage.js";
+
+/** What models/cluster.json holds (docs/RUN-DIRECTORY.md); `assign` reads it. */
+export interface ClusterModelFile {
+  version: 1;
+  method: string;
+  k: number;
+  scaler: { kind: string; offset?: number[]; factor?: number[] };
+  pca: null | { mean: number[]; components: number[][]; explainedVarianceRatio: number[] };
+  centroids: number[][];
+  thresholds: number[];
+  sweep: { k: number; meanSilhouette: number; sse?: number; bic?: number }[] | null;
+  alternatives: { name: string; labels: number[] }[];
+  /** Event ids in the order of `labels` (the clustered events). */
+  eventIds: string[];
+  labels: number[];
+}
+
+export const clusterStage: StageDefinition = {
+  name: "cluster",
+  settings: (c: SpecufexConfig) => ({ cluster: c.cluster }),
+  async run(ctx: StageContext): Promise<StageInfo> {
+    const c = ctx.config.cluster;
+    const store = ctx.store;
+    const fp = store.readTable("fingerprints");
+    const status = store.readStatus();
+    const ids = store.eventIds();
+    const F = fp.shape[1];
+    const rows: number[] = [];
+    for (let i = 0; i < fp.shape[0]; i++) if (status[i] === 0 && !Number.isNaN(fp.data[i * F]!)) rows.push(i);
+    const X: Matrix = { data: new Float64Array(rows.length * F), shape: [rows.length, F] };
+    rows.forEach((i, r) => X.data.set(fp.data.subarray(i * F, (i + 1) * F), r * F));
+
+    const scaler = new Scaler({ kind: c.scaler }).fit(X);
+    const scaled = scaler.transform(X);
+    const pca = c.pcaPve !== null ? new Pca({ pve: c.pcaPve }).fit(scaled) : undefined;
+    const Z = pca ? pca.transform(scaled) : scaled;
+    const maxK = Math.max(2, Math.min(c.kRange[1], rows.length - 1));
+    const request: ClusterRequest = {
+      method: c.method,
+      ...(c.method === "dbscan" ? {} : c.k !== null ? { k: c.k } : { kRange: [Math.min(c.kRange[0], maxK), maxK] as const }),
+      ...(c.method === "kmeans" ? { nInit: c.nInit, maxIter: c.maxIter } : {}),
+      ...(c.method === "dbscan" ? { eps: c.eps, minSamples: c.minSamples } : {}),
+      ...(c.method === "gmm" ? { covariance: c.covariance } : {}),
+      seed: c.seed,
+    };
+    const outcome = clusterFeatures(Z, request);
+    const silhouettes = outcome.measureName === "silhouette" ? (outcome.measure as Float64Array) : silhouettesOf(Z, outcome.labels);
+    const { centroids, distances, thresholds } = centroidStatistics(Z, outcome.labels, outcome.k);
+    const alternatives = c.alternatives
+      .filter((m) => m !== c.method && c.method !== "dbscan")
+      .map((m) => ({ name: m, labels: Array.from(clusterFeatures(Z, { method: m, k: outcome.k, ...(m === "kmeans" ? { nInit: c.nInit, maxIter: c.maxIter } : {}), ...(m === "gmm" ? { covariance: c.covariance } : {}), seed: c.seed }).labels, (l) => l + 1) }));
+
+    const n = ids.length;
+    const cluster = new Float64Array(n);
+    const silhouette = new Float64Array(n).fill(NaN);
+    const centroidDistance = new Float64Array(n).fill(NaN);
+    rows.forEach((i, r) => {
+      cluster[i] = outcome.labels[r]! + 1; // 1-based; DBSCAN noise (−1) → 0
+      silhouette[i] = silhouettes[r]!;
+      centroidDistance[i] = distances[r]!;
+    });
+    store.writeVector("cluster", cluster);
+    store.writeVector("silhouette", silhouette);
+    store.writeVector("centroid_distance", centroidDistance);
+
+    const model: ClusterModelFile = {
+      version: 1,
+      method: c.method,
+      k: outcome.k,
+      scaler: c.scaler === "none" ? { kind: "none" } : { kind: c.scaler, offset: Array.from(scaler.fitted.offset), factor: Array.from(scaler.fitted.factor) },
+      pca: pca ? { mean: Array.from(pca.fitted.mean), components: rowsOf(pca.fitted.components), explainedVarianceRatio: Array.from(pca.fitted.explainedVarianceRatio) } : null,
+      centroids,
+      thresholds,
+      sweep: outcome.sweep ?? null,
+      alternatives,
+      eventIds: rows.map((i) => ids[i]!),
+      labels: Array.from(outcome.labels, (l) => l + 1),
+    };
+    mkdirSync(join(ctx.runDir, "models"), { recursive: true });
+    writeJsonAtomic(join(ctx.runDir, "models", "cluster.json"), model);
+    writeCatalog(ctx, cluster, silhouette, centroidDistance);
+    const clustered = silhouettes.filter((s) => Number.isFinite(s));
+    const meanSilhouette = clustered.length ? clustered.reduce((a, b) => a + b, 0) / clustered.length : NaN;
+    ctx.log(`${outcome.k} clusters (${c.method}), mean silhouette ${meanSilhouette.toFixed(3)}`);
+    return { k: outcome.k, method: c.method, meanSilhouette, clustered: rows.length, ...(outcome.pcaComponents ? { pcaComponents: outcome.pcaComponents } : pca ? { pcaComponents: pca.fitted.nComponents } : {}) };
+  },
+};
+
+function silhouettesOf(Z: Matrix, labels: Int32Array): Float64Array {
+  const distinct = new Set(Array.from(labels).filter((l) => l >= 0));
+  if (distinct.size < 2) return new Float64Array(labels.length).fill(NaN);
+  const s = silhouetteSamples(Z, labels);
+  labels.forEach((l, i) => {
+    if (l < 0) s[i] = NaN;
+  });
+  return s;
+}
+
+/** Cluster centroids in the clustered space, each event's distance to its own, and per-cluster 99th percentiles. */
+export function centroidStatistics(Z: Matrix, labels: Int32Array, k: number): { centroids: number[][]; distances: Float64Array; thresholds: number[] } {
+  const [n, F] = Z.shape;
+  const sums = new Float64Array(k * F);
+  const counts = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) continue;
+    counts[l]!++;
+    for (let f = 0; f < F; f++) sums[l * F + f]! += Z.data[i * F + f]!;
+  }
+  const centroids = Array.from({ length: k }, (_, l) => Array.from(sums.subarray(l * F, (l + 1) * F), (v) => (counts[l]! > 0 ? v / counts[l]! : 0)));
+  const distances = new Float64Array(n).fill(NaN);
+  const perCluster: number[][] = Array.from({ length: k }, () => []);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) continue;
+    let s = 0;
+    for (let f = 0; f < F; f++) s += (Z.data[i * F + f]! - centroids[l]![f]!) ** 2;
+    distances[i] = Math.sqrt(s);
+    perCluster[l]!.push(distances[i]!);
+  }
+  const thresholds = perCluster.map((d) => percentile(d, 99));
+  return { centroids, distances, thresholds };
+}
+
+/** numpy's default (linear) percentile. */
+export function percentile(values: readonly number[], q: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (q / 100) * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+function rowsOf(m: Matrix): number[][] {
+  return Array.from({ length: m.shape[0] }, (_, i) => Array.from(m.data.subarray(i * m.shape[1], (i + 1) * m.shape[1])));
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 1) + "\n");
+  renameSync(tmp, path);
+}
+
+/** catalog.csv: event_ID, otime, lat, lon, depth, mag, cluster, silhouette, centroid_distance, then extra columns. */
+function writeCatalog(ctx: StageContext, cluster: Float64Array, silhouette: Float64Array, centroidDistance: Float64Array): void {
+  const events = ctx.store.readEvents();
+  const extraText = Object.keys(events.text).filter((k) => k !== "otime");
+  const extraNumeric = Object.keys(events.numeric).filter((k) => !["lat", "lon", "depth", "mag"].includes(k));
+  const header = ["event_ID", "otime", "lat", "lon", "depth", "mag", "cluster", "silhouette", "centroid_distance", ...extraNumeric, ...extraText];
+  const num = (name: string, i: number): number => events.numeric[name]?.[i] ?? NaN;
+  const rows = events.eventIds.map((id, i) => [
+    id,
+    events.text.otime?.[i] ?? "",
+    num("lat", i),
+    num("lon", i),
+    num("depth", i),
+    num("mag", i),
+    cluster[i],
+    silhouette[i],
+    centroidDistance[i],
+    ...extraNumeric.map((k) => num(k, i)),
+    ...extraText.map((k) => events.text[k]![i] ?? ""),
+  ]);
+  writeCsv(join(ctx.runDir, "catalog.csv"), header, rows);
+}
+
+export type { ClusterOutcome };

@@ -1,0 +1,149 @@
+// Figure 10: one event through SpecUFEx: waveform, spectrogram, W beside V, EB beside γ, A and fingerprint.
+// Every embedded event's panels are in the spec; the page's `selEvent` signal filters to one.
+import type { ReportData } from "../data.js";
+import { envelope } from "../stats.js";
+import { INDEPENDENT_COLOR, eventLabel, heatmapLayer, num, tile, type Figure, type FigureContext, type VlSpec } from "./common.js";
+import { emissionPanel, squareExtent, statesExtent } from "./hmm.js";
+import { activationExtent, dictionaryPanel } from "./nmf.js";
+import { spectrogramExtent } from "./spectrogram.js";
+
+const FILTER = "datum.e == selEvent";
+
+export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
+  const ev = data.events;
+  const headers: VlSpec[] = [];
+  const wave: VlSpec[] = [];
+  const specRows: { tile: ReturnType<typeof tile>; extra: VlSpec; x: [number, number] }[] = [];
+  const vRows: typeof specRows = [];
+  const gRows: typeof specRows = [];
+  const aRows: typeof specRows = [];
+  const fRows: typeof specRows = [];
+  let units = "";
+  let freqY: [number, number] = [0, 1];
+  let K = 0;
+  let S = 0;
+  for (const e of data.embedded) {
+    const i = e.index;
+    const extra = { e: i };
+    const sil = ev.silhouette[i]!;
+    headers.push({
+      e: i,
+      label: `Event ${eventLabel(data, i)} · ${ev.times[i] || "time unknown"} · depth ${Number.isFinite(ev.depthKm[i]!) ? ev.depthKm[i]!.toFixed(1) : "?"} km · cluster ${ev.cluster[i] || "none"} · silhouette ${Number.isFinite(sil) ? sil.toFixed(3) : "?"}`,
+    });
+    if (e.waveform) {
+      const w = e.waveform;
+      units = w.units;
+      const env = envelope(w.data, w.sampleRateHz, w.startSeconds, 700);
+      let peak = 0;
+      for (const v of env.y) peak = Math.max(peak, Math.abs(v));
+      // Four significant digits of the peak are plenty for a plot.
+      const digits = peak > 0 ? Math.max(0, 4 - Math.floor(Math.log10(peak))) : 4;
+      wave.push({ e: i, t: Array.from(env.t, (v) => num(v, 3)), a: Array.from(env.y, (v) => num(v, digits)) });
+    }
+    const se = spectrogramExtent(data, e.spectrogram.shape[1]);
+    freqY = se.y;
+    specRows.push({ tile: tile(ctx, e.spectrogram), extra, x: se.x });
+    if (e.activations) {
+      K = e.activations.shape[0];
+      vRows.push({ tile: tile(ctx, e.activations, { colormap: "magma", rowZeroAtBottom: false }), extra, x: activationExtent(data, e.activations).x });
+    }
+    if (e.states) {
+      S = e.states.shape[0];
+      gRows.push({ tile: tile(ctx, e.states, { lo: 0, hi: 1, rowZeroAtBottom: false }), extra, x: statesExtent(data, e.states).x });
+    }
+    if (e.transitions) {
+      S = e.transitions.shape[0];
+      aRows.push({ tile: tile(ctx, e.transitions, { lo: 0, hi: 1, rowZeroAtBottom: false }), extra, x: squareExtent(S).x });
+    }
+    if (e.fingerprint) {
+      S = e.fingerprint.shape[0];
+      fRows.push({ tile: tile(ctx, e.fingerprint, { rowZeroAtBottom: false }), extra, x: squareExtent(S).x });
+    }
+  }
+  const time = spectrogramExtent(data, data.embedded[0]?.spectrogram.shape[1] ?? 1).x;
+  const rows: VlSpec[] = [];
+  rows.push({
+    name: "one_event_header",
+    width: 700,
+    height: 18,
+    view: { stroke: null },
+    data: { values: headers },
+    transform: [{ filter: FILTER }],
+    mark: { type: "text", align: "left", baseline: "middle", fontSize: 14, fontWeight: "bold" },
+    encoding: { x: { value: 0 }, y: { value: 9 }, text: { field: "label" } },
+  });
+  const row1: VlSpec[] = [];
+  if (wave.length > 0) {
+    row1.push({
+      name: "one_event_waveform",
+      title: "1. Waveform",
+      width: 320,
+      height: 180,
+      data: { values: wave },
+      transform: [{ filter: FILTER }, { flatten: ["t", "a"] }, { window: [{ op: "row_number", as: "j" }] }],
+      mark: { type: "line", strokeWidth: 0.8, color: "#333333" },
+      encoding: {
+        x: { field: "t", type: "quantitative", scale: { nice: false, zero: false }, axis: { title: "Time (s)" } },
+        y: { field: "a", type: "quantitative", axis: { title: `Amplitude${units ? ` (${units})` : ""}`, format: ".2~e" } },
+        order: { field: "j", type: "quantitative" },
+      },
+    });
+  }
+  row1.push(heatmapLayer({
+    key: "x10", x: time, y: freqY, xTitle: "Time (s)", yTitle: "Frequency (Hz)", colorTitle: data.spectrogramUnits,
+    title: "2. Spectrogram X", rows: specRows, filter: FILTER,
+  }));
+  rows.push({ hconcat: row1, resolve: INDEPENDENT_COLOR });
+  if (data.dictionary || vRows.length > 0) {
+    const row2: VlSpec[] = [];
+    if (data.dictionary) row2.push(dictionaryPanel(data, ctx, data.dictionary, { key: "w10", title: "3. Dictionary W (shared)" }));
+    if (vRows.length > 0) {
+      row2.push(heatmapLayer({
+        key: "v10", x: time, y: [0.5, K + 0.5], xTitle: "Time (s)", yTitle: "Pattern k", colorTitle: "Activation", yIsIndex: true, yReversed: true,
+        title: "4. Activations V (X ≈ W·V)", colormap: "magma", rows: vRows, filter: FILTER,
+      }));
+    }
+    rows.push({ hconcat: row2, resolve: INDEPENDENT_COLOR });
+  }
+  if (data.emissions || gRows.length > 0) {
+    const row3: VlSpec[] = [];
+    if (data.emissions) row3.push(emissionPanel(ctx, data.emissions, { key: "eb10", title: "5. Emission matrix EB (shared)" }));
+    if (gRows.length > 0) {
+      row3.push(heatmapLayer({
+        key: "g10", x: time, y: [0.5, S + 0.5], xTitle: "Time (s)", yTitle: "State s", colorTitle: "P(state)", yIsIndex: true, yReversed: true,
+        title: "6. State sequence γ", rows: gRows, filter: FILTER,
+      }));
+    }
+    rows.push({ hconcat: row3, resolve: INDEPENDENT_COLOR });
+  }
+  if (aRows.length > 0 || fRows.length > 0) {
+    const row4: VlSpec[] = [];
+    const { x, y } = squareExtent(S);
+    if (aRows.length > 0) {
+      row4.push(heatmapLayer({
+        key: "a10", x, y, xTitle: "To state j", yTitle: "From state i", colorTitle: "P(i→j)", xIsIndex: true, yIsIndex: true, yReversed: true,
+        title: "7. State transition matrix A", width: 200, height: 200, rows: aRows, filter: FILTER,
+      }));
+    }
+    if (fRows.length > 0) {
+      row4.push(heatmapLayer({
+        key: "f10", x, y, xTitle: "To state j", yTitle: "From state i", colorTitle: "Fingerprint", xIsIndex: true, yIsIndex: true, yReversed: true,
+        title: "8. Fingerprint (clustering feature)", width: 200, height: 200, rows: fRows, filter: FILTER,
+      }));
+    }
+    rows.push({ hconcat: row4, resolve: INDEPENDENT_COLOR });
+  }
+  return {
+    name: "10-one-event",
+    number: 10,
+    title: "One event through SpecUFEx",
+    caption: "The chain for one event, from its real numbers: waveform → spectrogram → activations of the NMF dictionary → hidden-state sequence under the HMM → state transitions → fingerprint. Choose another event on the map (outlined events) or in the catalogue table.",
+    params: ["selEvent"],
+    spec: {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      params: [{ name: "selEvent", value: data.defaultEvent }],
+      vconcat: rows,
+      resolve: INDEPENDENT_COLOR,
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Figure 9: the fit's progress: patterns left per step and the convergence measures (ALGORITHM.md §7).
+import type { ReportData } from "../data.js";
+import { num, type Figure, type VlSpec } from "./common.js";
+
+function linePanel(rows: VlSpec[], y: string, title: string, yTitle: string, log: boolean): VlSpec {
+  return {
+    width: 300,
+    height: 170,
+    title,
+    data: { values: rows },
+    transform: [{ filter: log ? `isValid(datum.${y}) && datum.${y} > 0` : `isValid(datum.${y})` }],
+    mark: { type: "line", point: { size: 12 } },
+    encoding: {
+      x: { field: "step", type: "quantitative", axis: { title: "Step", tickMinStep: 1, format: "d" } },
+      y: { field: y, type: "quantitative", scale: log ? { type: "log" } : { zero: false }, axis: { title: yTitle } },
+      color: { field: "model", type: "nominal", scale: { domain: ["NMF", "HMM"], range: ["#4c78a8", "#e45756"] }, legend: { title: "Model" } },
+      tooltip: [{ field: "model" }, { field: "step" }, { field: y, format: ".4g", title: yTitle }],
+    },
+  };
+}
+
+export function progressFigure(data: ReportData): Figure | undefined {
+  const { nmf, hmm } = data.progress;
+  if (nmf.length === 0 && hmm.length === 0) return undefined;
+  const rows: VlSpec[] = [];
+  for (const r of nmf) rows.push({ model: "NMF", step: r.step, patterns: r.patternsLeft ?? null, change: num(r.dictionaryChange ?? NaN, 12), ll: num(r.logLikelihood ?? NaN, 8) });
+  for (const r of hmm) rows.push({ model: "HMM", step: r.step, patterns: null, change: num(r.emissionChange ?? NaN, 12), ll: num(r.logLikelihood ?? NaN, 8) });
+  const nmfRows = rows.filter((r) => r.model === "NMF");
+  const hmmRows = rows.filter((r) => r.model === "HMM");
+  return {
+    name: "09-fit-progress",
+    number: 9,
+    title: "Fit progress",
+    caption: "NMF patterns left after pruning at each step; relative change of the dictionary EW (NMF) and of the emission matrix EB (HMM) between steps; log-likelihood per entry (NMF, Poisson) and per column (HMM, forward pass) of each step's minibatch (ALGORITHM.md §7).",
+    params: [],
+    spec: {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      vconcat: [
+        { hconcat: [linePanel(nmfRows, "patterns", "NMF patterns left", "Patterns", false), linePanel(rows, "change", "Relative change per step", "‖ΔE‖/‖E‖", true)] },
+        { hconcat: [linePanel(nmfRows, "ll", "NMF log-likelihood", "Log-likelihood per entry", false), linePanel(hmmRows, "ll", "HMM log-likelihood", "Log-likelihood per column", false)] },
+      ],
+      resolve: { scale: { color: "shared" } },
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// The report page's own script (plain ES2017, inlined into index.html): embeds every figure with
+// vega-embed, then wires the interactions through Vega signals — the chosen cluster (`selCluster`) and
+// the chosen event (`selEvent`). `window.__report` exposes the views and state for tests.
+export const PAGE_SCRIPT = String.raw`
+(function () {
+  "use strict";
+  var R = JSON.parse(document.getElementById("report-data").textContent);
+  var views = {};
+  var errors = [];
+  var embedded = {};
+  R.embedded.forEach(function (i) { embedded[i] = true; });
+  var state = { cluster: 0, event: R.defaultEvent };
+  var api = { views: views, errors: errors, state: state, ready: false, renderMs: NaN, readyAtMs: NaN, timings: {} };
+  window.__report = api;
+
+  // Legends become clickable: Vega-Lite does not expose legend interactivity, so patch the compiled Vega spec.
+  function patchLegends(spec) {
+    (function walk(node) {
+      if (!node || typeof node !== "object") return;
+      (node.legends || []).forEach(function (lg) {
+        if (lg.title !== "Cluster") return;
+        lg.encode = lg.encode || {};
+        ["symbols", "labels", "entries"].forEach(function (part) {
+          var e = lg.encode[part] = lg.encode[part] || {};
+          e.interactive = true;
+          e.update = e.update || {};
+          e.update.cursor = { value: "pointer" };
+        });
+      });
+      (node.marks || []).forEach(walk);
+    })(spec);
+    return spec;
+  }
+
+  // The shared events table goes back into each spec as its own copy (Vega annotates the objects).
+  function copyEvents() { return R.events.map(function (r) { return Object.assign({}, r); }); }
+  function withEvents(spec) {
+    if (spec.datasets && spec.datasets.events === "@events") {
+      spec = Object.assign({}, spec, { datasets: Object.assign({}, spec.datasets, { events: copyEvents() }) });
+    }
+    if (Array.isArray(spec.data)) {
+      spec = Object.assign({}, spec, { data: spec.data.map(function (d) { return d.values === "@events" ? Object.assign({}, d, { values: copyEvents() }) : d; }) });
+    }
+    return spec;
+  }
+
+  function setSignal(name, value) {
+    var runs = [];
+    R.figures.forEach(function (f) {
+      var v = views[f.name];
+      if (v && f.params.indexOf(name) >= 0) {
+        v.signal(name, value);
+        // Filtered facets change the layout: let the view shrink as well as grow.
+        runs.push(v.resize().runAsync());
+      }
+    });
+    return Promise.all(runs);
+  }
+
+  function setCluster(c) {
+    c = Number(c) || 0;
+    state.cluster = c;
+    document.querySelectorAll("#cluster-chooser button").forEach(function (b) {
+      b.classList.toggle("on", Number(b.getAttribute("data-cluster")) === c);
+    });
+    var label = document.getElementById("chosen-cluster");
+    if (label) label.textContent = c === 0 ? "all clusters" : "cluster " + c;
+    return setSignal("selCluster", c);
+  }
+
+  function setEvent(i) {
+    i = Number(i);
+    var note = document.getElementById("event-note");
+    if (!embedded[i]) {
+      if (note) note.textContent = "Event " + (R.events[i] ? R.events[i].id : i) + " is not embedded in this report; figure 10 shows the outlined events and those in the table.";
+      return Promise.resolve(false);
+    }
+    if (note) note.textContent = "";
+    state.event = i;
+    document.querySelectorAll("#catalogue tbody tr").forEach(function (tr) {
+      tr.classList.toggle("on", Number(tr.getAttribute("data-event")) === i);
+    });
+    return setSignal("selEvent", i).then(function () { return true; });
+  }
+  api.setCluster = setCluster;
+  api.setEvent = setEvent;
+
+  function onClick(figure) {
+    return function (event, item) {
+      if (!item || !item.datum) return;
+      var d = item.datum;
+      var role = item.mark && item.mark.role ? String(item.mark.role) : "";
+      if (role.indexOf("legend") === 0) {
+        var v = Number(d.value);
+        // Only the cluster legends are interactive (patchLegends); "none" (0) chooses all.
+        if (Number.isInteger(v) && v >= 0 && v <= R.k) setCluster(state.cluster === v ? 0 : v);
+        return;
+      }
+      if (typeof d.i === "number" && (figure === "05-map" || figure === "13-pca" || figure === "11-silhouette")) setEvent(d.i);
+      if (typeof d.cluster === "number" && d.cluster >= 1) setCluster(state.cluster === d.cluster && typeof d.i !== "number" ? 0 : d.cluster);
+    };
+  }
+
+  document.querySelectorAll("#cluster-chooser button").forEach(function (b) {
+    b.addEventListener("click", function () { setCluster(Number(b.getAttribute("data-cluster"))); });
+  });
+  document.querySelectorAll("#catalogue tbody tr").forEach(function (tr) {
+    tr.addEventListener("click", function () { setEvent(Number(tr.getAttribute("data-event"))); });
+  });
+
+  var t0 = performance.now();
+  var baseOpts = { renderer: R.renderer || "canvas", actions: false, patch: patchLegends, tooltip: { theme: "light" } };
+  var chain = Promise.resolve();
+  R.figures.forEach(function (f) {
+    chain = chain.then(function () {
+      var el = document.getElementById("vis-" + f.name);
+      var start = performance.now();
+      return vegaEmbed(el, withEvents(f.spec), Object.assign({ mode: f.mode }, baseOpts)).then(function (res) {
+        api.timings[f.name] = performance.now() - start;
+        views[f.name] = res.view;
+        res.view.addEventListener("click", onClick(f.name));
+      }).catch(function (err) {
+        errors.push(f.name + ": " + (err && err.message ? err.message : String(err)));
+        el.textContent = "This figure could not be drawn: " + (err && err.message ? err.message : String(err));
+        el.className += " failed";
+      });
+    });
+  });
+  chain.then(function () {
+    api.renderMs = performance.now() - t0;
+    api.readyAtMs = performance.now();
+    api.ready = true;
+    document.documentElement.setAttribute("data-ready", "1");
+  });
+})();
+`;
