@@ -16,6 +16,8 @@ export type ResponseStage =
       readonly gainFrequencyHz: number;
       readonly inputUnits: string;
       readonly outputUnits: string;
+      /** Sampling rate of a digital (z-transform) stage, Hz. */
+      readonly inputSampleRateHz?: number;
     }
   | {
       readonly kind: "coefficients";
