@@ -21,6 +21,23 @@ function findTests(dir, out = []) {
   }
   return out;
 }
+// The CLI tests run the real binary (bin/specufex.js → dist/): build when dist is missing or older than src.
+function newestMtime(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    newest = Math.max(newest, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
+  }
+  return newest;
+}
+const distMain = join(root, "dist", "cli", "main.js");
+if (!existsSync(distMain) || statSync(distMain).mtimeMs < newestMtime(join(root, "src"))) {
+  console.error("specufex tests: building dist/ (npm run build) for the CLI tests");
+  const build = spawnSync("npm", ["run", "build", "--silent"], { stdio: "inherit", cwd: root });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
 const filter = process.argv.slice(2);
 let files = [...findTests(join(root, "src")), ...findTests(join(root, "test"))];
 if (filter.length > 0) files = files.filter((f) => filter.some((s) => f.includes(s)));

@@ -11,3 +11,4 @@ export * from "./cluster/index.js";
 export * from "./io/index.js";
 export * from "./io/fdsn/index.js";
 export * from "./pipeline/demo/index.js";
+export * from "./report/index.js";

@@ -291,7 +291,6 @@ export async function transformToFile(options: TransformFileOptions): Promise<Tr
   checkModelPair(nmf, hmm, { ...(typeof options.nmf === "string" ? { nmf: options.nmf } : {}), ...(typeof options.hmm === "string" ? { hmm: options.hmm } : {}) });
   const set = await openSpectrogramSet(options.input);
   try {
-    checkSpectrogramShapes(set, nmf.fitted.D);
     for (const id of set.eventIds) checkDatasetName(id, set.path);
     const { out } = options;
     let transformed = 0;

@@ -53,7 +53,7 @@ async function writeRunDir(dir: string, data: ReportData): Promise<{ EA: Float64
     const waves = new Float64Array(N * L);
     for (let i = 0; i < N; i++) if (usable[i]) waves.set(donor(i).waveform!.data, i * L);
     store.file.writeNumbers("waveforms/data", waves, { shape: [N, L] });
-    store.file.setAttr("waveforms", "sampling_rate", FS);
+    store.file.setAttr("waveforms", "sampling_rate", data.embedded[0]!.waveform!.sampleRateHz);
     store.file.setAttr("waveforms", "start_offset_s", -2);
     store.file.setAttr("waveforms", "units", "m/s");
     store.writeVector("cluster", ev.cluster);

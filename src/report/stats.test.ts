@@ -6,7 +6,8 @@ import { assertGolden, readGolden } from "../../test-support/shared.js";
 import { dendrogramLayout } from "./figures/dendrogram.js";
 import { transitionsFromFingerprint } from "./load.node.js";
 import { rawSpectrogramDb } from "./raw-spectrogram.js";
-import { adjustedRandIndex, contingency, envelope, principalScores2 } from "./stats.js";
+import { adjustedRandIndex } from "../cluster/compare.js";
+import { contingency, envelope, principalScores2 } from "./stats.js";
 
 const I = (xs: readonly number[]): Int32Array => Int32Array.from(xs);
 

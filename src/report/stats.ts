@@ -1,5 +1,6 @@
 // Small statistics the figures need: contingency tables, adjusted Rand index, two principal components,
 // waveform envelopes for plotting.
+import { contingencyTable } from "../cluster/compare.js";
 import { ShapeError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 
@@ -11,58 +12,13 @@ export interface Contingency {
   readonly counts: Matrix;
 }
 
-function distinct(labels: Int32Array): Int32Array {
-  return Int32Array.from(new Set(labels)).sort();
-}
-
 /**
- * The contingency table of two labelings of the same items.
+ * The contingency table of two labelings of the same items (the cluster module's counts as a Matrix).
  * @throws ShapeError when the lengths differ.
  */
 export function contingency(a: Int32Array, b: Int32Array): Contingency {
-  if (a.length !== b.length) throw new ShapeError(`contingency: labelings have ${a.length} and ${b.length} items, expected equal lengths`);
-  const rowLabels = distinct(a);
-  const colLabels = distinct(b);
-  const ri = new Map<number, number>();
-  const ci = new Map<number, number>();
-  rowLabels.forEach((l, i) => ri.set(l, i));
-  colLabels.forEach((l, i) => ci.set(l, i));
-  const C = colLabels.length;
-  const counts = new Float64Array(rowLabels.length * C);
-  for (let i = 0; i < a.length; i++) counts[ri.get(a[i]!)! * C + ci.get(b[i]!)!]! += 1;
-  return { rowLabels, colLabels, counts: { data: counts, shape: [rowLabels.length, C] } };
-}
-
-const comb2 = (x: number): number => (x * (x - 1)) / 2;
-
-/**
- * Adjusted Rand index of two labelings (Hubert & Arabie 1985, as scikit-learn's adjusted_rand_score):
- * 1 for identical partitions (up to renaming), ≈ 0 for independent ones.
- */
-export function adjustedRandIndex(a: Int32Array, b: Int32Array): number {
-  const { counts } = contingency(a, b);
-  const [R, C] = counts.shape;
-  const n = a.length;
-  let sumCells = 0;
-  const rowSums = new Float64Array(R);
-  const colSums = new Float64Array(C);
-  for (let i = 0; i < R; i++) {
-    for (let j = 0; j < C; j++) {
-      const v = counts.data[i * C + j]!;
-      sumCells += comb2(v);
-      rowSums[i]! += v;
-      colSums[j]! += v;
-    }
-  }
-  let sumRows = 0;
-  let sumCols = 0;
-  for (const v of rowSums) sumRows += comb2(v);
-  for (const v of colSums) sumCols += comb2(v);
-  const expected = (sumRows * sumCols) / comb2(n);
-  const max = (sumRows + sumCols) / 2;
-  // scikit-learn: both partitions trivial (all in one, or all singletons) → 1.
-  if (max === expected) return 1;
-  return (sumCells - expected) / (max - expected);
+  const t = contingencyTable(a, b);
+  return { rowLabels: t.rowLabels, colLabels: t.colLabels, counts: { data: Float64Array.from(t.counts), shape: [t.rowLabels.length, t.colLabels.length] } };
 }
 
 /**

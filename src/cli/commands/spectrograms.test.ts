@@ -1,6 +1,6 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { H5File, withH5 } from "../../io/hdf5/index.js";
@@ -10,7 +10,15 @@ import { assertGolden, sharedPath } from "../../../test-support/shared.js";
 import { H5PY_LIST_DATASETS, runH5py } from "../../../test-support/python.js";
 
 const layouts = "data/specufex-python-layouts";
-const tmp = (): string => mkdtempSync(join(tmpdir(), "specufex-sg-"));
+const made: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), "specufex-sg-"));
+  made.push(d);
+  return d;
+};
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 type Listing = Record<string, [string, number[]]>;
 
 /** Every dataset of a file as { path: values } (numbers as arrays, strings as strings). */
@@ -19,14 +27,23 @@ async function contents(path: string): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const k of f.keys("spectrograms")) {
       const p = `spectrograms/${k}`;
-      out[p] = f.dtype(p).startsWith("S") || typeof f.readScalar(p) === "string" ? f.readScalar(p) : Array.from(f.readNumbers(p));
+      out[p] = f.shape(p).length === 0 ? f.readScalar(p) : Array.from(f.readNumbers(p));
     }
     return out;
   });
 }
 
+/** CSV rows (fields may be quoted, "" inside quotes is a quote). */
 function parseCsv(text: string): string[][] {
-  return text.trim().split("\n").map((l) => l.split(","));
+  return text.trim().split("\n").map((line) => {
+    const fields: string[] = [];
+    const re = /("((?:[^"]|"")*)"|[^,]*)(,|$)/g;
+    for (let m = re.exec(line); m && m.index < line.length; m = re.exec(line)) {
+      fields.push(m[2] !== undefined ? m[2].replace(/""/g, '"') : m[1]!);
+      if (m[3] === "") break;
+    }
+    return fields;
+  });
 }
 
 test("spectrograms of tutorial_waveforms.h5 (nperseg 64, noverlap 16, nfft 512, 5–20 Hz) equal tutorial_results.h5's (golden metric, rtol 1e-9), with its dataset names and dtypes (h5py)", async () => {
@@ -88,7 +105,6 @@ test("a waveform set with a NaN sample and a too-short waveform: exit 0, both in
     f.writeScalar("T1214/processing_info/sampling_rate_Hz", 125, "i8");
   });
   const out = join(dir, "out", "sg.h5");
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(join(dir, "out"));
   const r = await runCli(["spectrograms", "--input", input, "--out", out, "--json"]);
   assert.equal(r.code, 0, r.stderr);

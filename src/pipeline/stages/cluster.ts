@@ -5,6 +5,7 @@ import { writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Matrix } from "../../core/matrix.js";
 import { clusterFeatures, type ClusterOutcome, type ClusterRequest } from "../../cluster/cluster-features.js";
+import { linkage, LINKAGE_METHODS, type LinkageMethod } from "../../cluster/linkage.js";
 import { Pca } from "../../cluster/pca.js";
 import { Scaler } from "../../cluster/scalers.js";
 import { silhouetteSamples } from "../../cluster/silhouette.js";
@@ -23,6 +24,8 @@ export interface ClusterModelFile {
   thresholds: number[];
   sweep: { k: number; meanSilhouette: number; sse?: number; bic?: number }[] | null;
   alternatives: { name: string; labels: number[] }[];
+  /** SciPy-style linkage matrix (rows a, b, height, size) when a hierarchical method ran (main or alternative). */
+  linkage: { method: string; Z: number[][] } | null;
   /** Event ids in the order of `labels` (the clustered events). */
   eventIds: string[];
   labels: number[];
@@ -63,6 +66,9 @@ export const clusterStage: StageDefinition = {
       .filter((m) => m !== c.method && c.method !== "dbscan")
       .map((m) => ({ name: m, labels: Array.from(clusterFeatures(Z, { method: m, k: outcome.k, ...(m === "kmeans" ? { nInit: c.nInit, maxIter: c.maxIter } : {}), ...(m === "gmm" ? { covariance: c.covariance } : {}), seed: c.seed }).labels, (l) => l + 1) }));
 
+    const hierarchical = [c.method as string, ...c.alternatives].find((m) => (LINKAGE_METHODS as readonly string[]).includes(m)) as LinkageMethod | undefined;
+    const Zlink = hierarchical ? linkage(Z, hierarchical) : undefined;
+
     const n = ids.length;
     const cluster = new Float64Array(n);
     const silhouette = new Float64Array(n).fill(NaN);
@@ -86,6 +92,7 @@ export const clusterStage: StageDefinition = {
       thresholds,
       sweep: outcome.sweep ?? null,
       alternatives,
+      linkage: hierarchical && Zlink ? { method: hierarchical, Z: rowsOf(Zlink) } : null,
       eventIds: rows.map((i) => ids[i]!),
       labels: Array.from(outcome.labels, (l) => l + 1),
     };

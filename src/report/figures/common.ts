@@ -213,7 +213,7 @@ export function heatmapLayer(o: HeatmapLayerOptions): VlSpec {
             field: o.key,
             type: "quantitative",
             scale: { scheme: o.colormap ?? "viridis", nice: false, zero: false },
-            legend: { title: o.colorTitle, gradientLength: Math.min(140, (o.height ?? PANEL_HEIGHT) - 20) },
+            legend: { title: o.colorTitle, titleLimit: 240, gradientLength: Math.min(140, (o.height ?? PANEL_HEIGHT) - 20) },
           },
         },
       },

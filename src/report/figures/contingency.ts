@@ -1,6 +1,7 @@
 // Figure 14: two clusterings' contingency table as a heat map, with the adjusted Rand index.
 import type { ReportData } from "../data.js";
-import { adjustedRandIndex, contingency } from "../stats.js";
+import { adjustedRandIndex } from "../../cluster/compare.js";
+import { contingency } from "../stats.js";
 import { edges, heatmapLayer, tile, type Figure, type FigureContext, type VlSpec } from "./common.js";
 
 function indexAxisLabels(labels: Int32Array): string {

@@ -13,14 +13,20 @@ export function spectrogramExtent(data: ReportData, M: number): { x: [number, nu
   };
 }
 
-/** A spectrogram panel (image + legend). */
-export function spectrogramPanel(data: ReportData, ctx: FigureContext, m: Matrix, key: string, title: string, colorTitle: string): VlSpec {
+/** A spectrogram panel (image + legend); `lo` clips the colour range from below (e.g. deep notches of a raw PSD). */
+export function spectrogramPanel(data: ReportData, ctx: FigureContext, m: Matrix, key: string, title: string, colorTitle: string, lo?: number): VlSpec {
   const { x, y } = spectrogramExtent(data, m.shape[1]);
   return heatmapLayer({
     key, x, y, title,
     xTitle: "Time (s)", yTitle: "Frequency (Hz)", colorTitle,
-    rows: [{ tile: tile(ctx, m) }],
+    rows: [{ tile: tile(ctx, m, lo === undefined ? {} : { lo }) }],
   });
+}
+
+/** The q-quantile of the finite values (nearest rank). */
+function quantile(values: Float64Array, q: number): number {
+  const v = Array.from(values).filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length === 0 ? NaN : v[Math.min(v.length - 1, Math.max(0, Math.round(q * (v.length - 1))))]!;
 }
 
 export function defaultEmbedded(data: ReportData): EmbeddedEvent {
@@ -30,7 +36,12 @@ export function defaultEmbedded(data: ReportData): EmbeddedEvent {
 export function spectrogramFigure(data: ReportData, ctx: FigureContext): Figure {
   const e = defaultEmbedded(data);
   const panels: VlSpec[] = [];
-  if (e.rawSpectrogram) panels.push(spectrogramPanel(data, ctx, e.rawSpectrogram, "raw_db", "Raw spectrogram", "Power (dB)"));
+  if (e.rawSpectrogram) {
+    const u = e.waveform?.units ?? "";
+    const units = u && !/\s/.test(u) ? `dB re 1 (${u})²/Hz` : "dB";
+    // The colour range starts at the 2nd percentile: a few near-zero bins would otherwise take most of it.
+    panels.push(spectrogramPanel(data, ctx, e.rawSpectrogram, "raw_db", "Raw spectrogram", `PSD (${units})`, quantile(e.rawSpectrogram.data, 0.02)));
+  }
   panels.push(spectrogramPanel(data, ctx, e.spectrogram, "norm", "Normalised spectrogram", data.spectrogramUnits));
   return {
     name: "01-spectrogram",
