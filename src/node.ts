@@ -25,3 +25,7 @@ export { loadReportData } from "./report/load.node.js";
 export { openSpectrogramSet, transformSpectrograms, transformToFile } from "./pipeline/transform.js";
 export { exportRun, readRunExport } from "./pipeline/export.js";
 export { prepareDemo, demoAri } from "./pipeline/demo-run.js";
+export { runStability } from "./pipeline/stability-run.js";
+export { stabilityOfSpectrograms } from "./pipeline/stability.js";
+export { compareRuns } from "./pipeline/consensus.js";
+export { assignEvents, writeAssignedCsv } from "./pipeline/assign.js";

@@ -93,6 +93,8 @@ const hmmSchema = z
   })
   .strict();
 
+const consensusMethodSchema = z.enum(["vote", "coassociation"]);
+
 const clusterSchema = z
   .object({
     method: z.enum(["kmeans", "ward", "single", "complete", "average", "dbscan", "gmm"]).default("kmeans").describe("clustering method"),
@@ -107,6 +109,25 @@ const clusterSchema = z
     minSamples: positiveInt().default(5).describe("DBSCAN core-point neighbours"),
     covariance: z.enum(["full", "diag"]).default("full").describe("Gaussian-mixture covariance"),
     alternatives: z.array(z.enum(["kmeans", "ward", "single", "complete", "average", "gmm"])).default(["ward"]).describe("further methods run at the chosen K, compared in the report"),
+    consensus: nullable(
+      z
+        .object({
+          seeds: z.number().int().min(2).describe("runs (NMF fit → HMM → clustering) with seeds +0 … +N−1 that vote"),
+          method: consensusMethodSchema.default("vote").describe("vote (majority of the aligned runs) or coassociation (average linkage, up to stability.maxCoassociationEvents)"),
+        })
+        .strict(),
+    )
+      .default(null)
+      .describe("consensus labels of several seeds as the pipeline's answer, e.g. {seeds: 5}; null = one run"),
+  })
+  .strict();
+
+const stabilitySchema = z
+  .object({
+    seeds: z.number().int().min(2).default(5).describe("runs of the seed-dependent stages; run i adds i to nmf.seed, hmm.seed and cluster.seed"),
+    bootstrap: z.number().int().min(0).default(10).describe("bootstrap resamples per K for the stability curve over cluster.kRange; 0 = none"),
+    consensus: consensusMethodSchema.default("vote").describe("vote (majority of the aligned runs) or coassociation (average linkage of the co-association matrix)"),
+    maxCoassociationEvents: positiveInt().default(3000).describe("coassociation falls back to the vote above this many events (the matrix holds N²/2 numbers)"),
   })
   .strict();
 
@@ -128,6 +149,7 @@ export const configSchema = z
     hmm: hmmSchema.default(hmmSchema.parse({})).describe("Bayesian HMM and fingerprints (ALGORITHM.md §3)"),
     cluster: clusterSchema.default(clusterSchema.parse({})).describe("clustering of the fingerprints (ALGORITHM.md §6)"),
     report: reportSchema.default(reportSchema.parse({})).describe("the interactive report"),
+    stability: stabilitySchema.default(stabilitySchema.parse({})).describe("`specufex stability`: agreement of runs with different seeds"),
   })
   .strict();
 

@@ -102,6 +102,21 @@ export interface HmmProgressRecord {
   readonly elapsedMs?: number;
 }
 
+/** Agreement of runs with different seeds (stability.json of `specufex stability` or cluster.consensus). */
+export interface ReportStability {
+  /** NMF seed of each run. */
+  readonly seeds: readonly number[];
+  /** Adjusted Rand index between runs, R×R. */
+  readonly ari: readonly (readonly number[])[];
+  readonly meanAri: number;
+  /** Per cluster of `events.cluster` (1-based): mean Jaccard index of its best match in the other runs. */
+  readonly clusters: readonly { readonly cluster: number; readonly size: number; readonly stability: number }[];
+  /** The K each run chose. */
+  readonly kChosen: readonly number[];
+  /** Bootstrap agreement (mean ARI between resamples) per K; empty when not computed. */
+  readonly kCurve: readonly { readonly k: number; readonly agreement: number; readonly sd: number }[];
+}
+
 /** Everything the report draws. */
 export interface ReportData {
   readonly title: string;
@@ -133,6 +148,7 @@ export interface ReportData {
   readonly explainedVarianceRatio?: Float64Array;
   readonly alternatives: readonly AlternativeClustering[];
   readonly progress: { readonly nmf: readonly NmfProgressRecord[]; readonly hmm: readonly HmmProgressRecord[] };
+  readonly stability?: ReportStability;
 }
 
 /** The embedded record of an event, or undefined. */

@@ -13,6 +13,7 @@ import type {
   ReportStation, ReportWaveform, SweepPoint,
 } from "./data.js";
 import { rawSpectrogramDb } from "./raw-spectrogram.js";
+import { reportStability, type StabilityJson } from "./figures/stability.js";
 import { principalScores2 } from "./stats.js";
 
 export interface LoadReportOptions {
@@ -306,6 +307,8 @@ export async function loadReportData(runDir: string, options: LoadReportOptions 
       }
     }
 
+    const stabilityJson = await readJson<StabilityJson>(join(runDir, "stability.json"));
+    const stability = stabilityJson ? reportStability(stabilityJson, model.method ?? "kmeans") : undefined;
     const summary = await readJson<unknown>(join(runDir, "summary.json"));
     const rootAttrs = store.file.attrs("/");
     const stationLat = numAttr(rootAttrs, "station_latitude");
@@ -346,6 +349,7 @@ export async function loadReportData(runDir: string, options: LoadReportOptions 
       ...(explainedVarianceRatio ? { explainedVarianceRatio } : {}),
       alternatives,
       progress: { nmf, hmm },
+      ...(stability ? { stability } : {}),
     };
   } finally {
     store.close();

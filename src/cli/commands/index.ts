@@ -8,9 +8,11 @@ import { registerRun } from "./run.js";
 import { registerSpectrograms } from "./spectrograms.js";
 import { registerTransform } from "./transform.js";
 import { registerExport } from "./export.js";
+import { registerStability } from "./stability.js";
+import { registerAssign } from "./assign.js";
 
 /** A subcommand module registers itself on the program (one file per command). */
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every subcommand, in the order `specufex --help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerDemo, registerInit, registerRun, registerCluster, registerFetch, registerSpectrograms, registerTransform, registerExport];
+export const COMMANDS: readonly RegisterCommand[] = [registerDemo, registerInit, registerRun, registerCluster, registerFetch, registerSpectrograms, registerTransform, registerExport, registerStability, registerAssign];

@@ -15,6 +15,7 @@ import { pcaFigure } from "./pca.js";
 import { progressFigure } from "./progress.js";
 import { silhouetteFigure } from "./silhouette.js";
 import { spectrogramFigure } from "./spectrogram.js";
+import { stabilityFigure } from "./stability.js";
 
 export type { Figure, FigureContext, FigureParam, VlSpec } from "./common.js";
 
@@ -39,6 +40,7 @@ export function buildFigures(data: ReportData, ctx: FigureContext = {}): Figure[
     dendrogramFigure(data),
     pcaFigure(data),
     contingencyFigure(data, ctx),
+    stabilityFigure(data),
   ];
   return all.filter((f): f is Figure => f !== undefined);
 }
