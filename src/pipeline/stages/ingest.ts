@@ -119,13 +119,16 @@ function joinCatalog(path: string, ids: readonly string[], numeric: Record<strin
 async function fromFiles(ctx: StageContext): Promise<Loaded> {
   const { data } = ctx.config;
   if (!data.catalog) throw new OptionError("data.catalog is required with data.files (or give data.waveforms)", { field: "data.catalog" });
-  if (data.files.length === 0) throw new OptionError("data: give data.waveforms (an HDF5 waveform set) or data.files with data.catalog", { field: "data.files" });
   const catalogPath = resolve(ctx.baseDir, data.catalog);
   const catalog = readCatalogFile(catalogPath);
   const events = catalog.events;
   const warnings = [...catalog.warnings];
+  // A file column naming each event's own waveform file (relative to the catalogue) needs no data.files.
+  const perEventFiles = events.length > 0 && events.every((e) => e.extra?.file);
+  if (data.files.length === 0 && !perEventFiles) {
+    throw new OptionError("data: give data.waveforms (an HDF5 waveform set), or data.files with data.catalog (or a catalogue with a file column)", { field: "data.files" });
+  }
   const files = data.files.flatMap((f) => expandFiles(resolve(ctx.baseDir, f)));
-  const perEventFiles = events.every((e) => e.extra?.file);
   // A continuous archive: read every file once; event files: read each event's own file.
   const archive = perEventFiles ? undefined : await readTraces(files, warnings);
   const rejections: Rejection[] = [];
@@ -141,6 +144,7 @@ async function fromFiles(ctx: StageContext): Promise<Loaded> {
       const { traces: merged } = mergeTraces(channel);
       const cut = cutWindow(merged, referenceNs, { beforeS: data.before, afterS: data.after, policy: data.onBadWindow, eventId: e.eventId });
       if (Number.isNaN(rate)) rate = cut.trace.sampleRateHz;
+      else if (cut.trace.sampleRateHz !== rate) throw new DataError(`event ${e.eventId}: sampled at ${cut.trace.sampleRateHz} Hz, the first usable event at ${rate} Hz`, { event: e.eventId });
       waveforms.push(cut.trace.data);
       if (cut.paddedSamples > 0) warnings.push(`event ${e.eventId}: ${cut.paddedSamples} samples padded with zeros`);
     } catch (err) {
