@@ -20,6 +20,7 @@ export { ProjectStore, settingsHash, type EventTable, type StageRecord, type Rej
 export type { RunSummary } from "./pipeline/summary.js";
 export type { ReportRenderer } from "./pipeline/stage.js";
 export { fetchWaveformSet } from "./pipeline/stages/fetch.js";
+export { buildDataset, type BuildDatasetOptions, type BuildDatasetResult } from "./pipeline/stages/ingest-build.js";
 export { renderReport, renderRunReport } from "./report/render.node.js";
 export { loadReportData } from "./report/load.node.js";
 export { openSpectrogramSet, transformSpectrograms, transformToFile } from "./pipeline/transform.js";
