@@ -214,7 +214,8 @@ const MAGIC_BITS = "0x4338000000000000";
 /** res = exp(x) for the v128 local x (clobbers e_* locals). */
 function expBody(x: string, res: string): string {
   return [
-    `(local.set $e_x (f64x2.min (f64x2.max (local.get ${x}) ${f2(-746)}) ${f2(710)}))`,
+    // pmin/pmax (one instruction each; min/max carry NaN and ±0 fix-ups in V8) keep a NaN a NaN.
+    `(local.set $e_x (f64x2.pmin (f64x2.pmax (local.get ${x}) ${f2(-746)}) ${f2(710)}))`,
     `(local.set $e_t (f64x2.add (f64x2.mul (local.get $e_x) ${f2(1.442695040888963387)}) ${f2(Number(MAGIC))}))`,
     `(local.set $e_kf (f64x2.sub (local.get $e_t) ${f2(Number(MAGIC))}))`,
     `(local.set $e_n (i64x2.sub (local.get $e_t) ${i2(MAGIC_BITS)}))`,
@@ -230,7 +231,8 @@ function expBody(x: string, res: string): string {
     `(local.set $e_y (f64x2.sub ${f2(1)} (f64x2.sub (f64x2.sub (local.get $e_lo)
        (f64x2.div (f64x2.mul (local.get $e_r) (local.get $e_c)) (f64x2.sub ${f2(2)} (local.get $e_c)))) (local.get $e_hi))))`,
     // 2^n as two factors 2^(n>>1)·2^(n−(n>>1)) so subnormal results round once and stay exact down to −746.
-    `(local.set $e_n1 (i64x2.shr_s (local.get $e_n) (i32.const 1)))`,
+    // ⌊n/2⌋ as a logical shift of n + 2048 ≥ 0 (i64x2.shr_s has no SSE instruction).
+    `(local.set $e_n1 (i64x2.sub (i64x2.shr_u (i64x2.add (local.get $e_n) ${i2("2048")}) (i32.const 1)) ${i2("1024")}))`,
     `(local.set $e_n (i64x2.sub (local.get $e_n) (local.get $e_n1)))`,
     `(local.set ${res} (f64x2.mul (f64x2.mul (local.get $e_y)
        (i64x2.shl (i64x2.add (local.get $e_n1) ${i2("1023")}) (i32.const 52)))
@@ -268,14 +270,31 @@ function logBody(y: string, res: string): string {
 
 /** res = ψ(x) for the v128 local x > 0. */
 function digammaBody(x: string, res: string): string {
-  // The shift only where a lane is below 10 (pairs of large values skip it).
-  const shift: string[] = [`(local.set $d_p ${f2(0)})`, `(local.set $d_q ${f2(1)})`];
-  for (let k = 0; k < 10; k++) {
-    shift.push(`(local.set $d_xk (f64x2.add (local.get ${x}) ${f2(k)}))`);
-    shift.push(`(local.set $d_p (f64x2.add (f64x2.mul (local.get $d_p) (local.get $d_xk)) (local.get $d_q)))`);
-    shift.push(`(local.set $d_q (f64x2.mul (local.get $d_q) (local.get $d_xk)))`);
+  // The shift Σ_{k<10} 1/(x+k) = p/q, summed as a balanced tree of fractions (pairs, then
+  // pairs of pairs) so its dependency chain is 4 levels deep instead of 10; only where a
+  // lane is below 10 (pairs of large values skip it). q ≤ 20^10 for x < 10: no overflow.
+  const v = (name: string): string => `(local.get $d_${name})`;
+  const set = (name: string, e: string): string => `(local.set $d_${name} ${e})`;
+  const shift: string[] = [];
+  for (let k = 0; k < 10; k += 2) {
+    const a = k === 0 ? `(local.get ${x})` : `(f64x2.add (local.get ${x}) ${f2(k)})`;
+    shift.push(set(`a${k}`, a));
+    shift.push(set(`a${k + 1}`, `(f64x2.add (local.get ${x}) ${f2(k + 1)})`));
+    // 1/a + 1/b = (a + b)/(a·b)
+    shift.push(set(`p${k >> 1}`, `(f64x2.add ${v(`a${k}`)} ${v(`a${k + 1}`)})`));
+    shift.push(set(`q${k >> 1}`, `(f64x2.mul ${v(`a${k}`)} ${v(`a${k + 1}`)})`));
   }
-  shift.push(`(local.set $d_shift (v128.bitselect (f64x2.div (local.get $d_p) (local.get $d_q)) ${f2(0)} (local.get $d_small)))`);
+  // p/q + r/s = (p·s + r·q)/(q·s): (0,1) → 0, (2,3) → 2, then (0,2) → 0, then (0,4) → 0.
+  const join = (i: number, j: number): void => {
+    shift.push(set(`t`, `(f64x2.add (f64x2.mul ${v(`p${i}`)} ${v(`q${j}`)}) (f64x2.mul ${v(`p${j}`)} ${v(`q${i}`)}))`));
+    shift.push(set(`q${i}`, `(f64x2.mul ${v(`q${i}`)} ${v(`q${j}`)})`));
+    shift.push(set(`p${i}`, v("t")));
+  };
+  join(0, 1);
+  join(2, 3);
+  join(0, 2);
+  join(0, 4);
+  shift.push(`(local.set $d_shift (v128.bitselect (f64x2.div (local.get $d_p0) (local.get $d_q0)) ${f2(0)} (local.get $d_small)))`);
   const L = [
     `(local.set $d_small (f64x2.lt (local.get ${x}) ${f2(10)}))`,
     `(if (v128.any_true (local.get $d_small)) (then\n${shift.join("\n")}) (else (local.set $d_shift ${f2(0)})))`,
@@ -314,7 +333,7 @@ ${body("$v", "$res")}
 
 const EXP_LOCALS = "(local $e_x v128) (local $e_t v128) (local $e_kf v128) (local $e_n v128) (local $e_n1 v128) (local $e_hi v128) (local $e_lo v128) (local $e_r v128) (local $e_tt v128) (local $e_c v128) (local $e_y v128)";
 const LOG_LOCALS = "(local $l_hx v128) (local $l_k v128) (local $l_i v128) (local $l_x v128) (local $l_dk v128) (local $l_f v128) (local $l_s v128) (local $l_z v128) (local $l_w v128) (local $l_r v128) (local $l_h v128)";
-const PSI_LOCALS = `(local $d_small v128) (local $d_p v128) (local $d_q v128) (local $d_xk v128) (local $d_shift v128) (local $d_y v128) (local $d_r v128) (local $d_z v128) (local $d_s v128) (local $d_log v128) ${LOG_LOCALS}`;
+const PSI_LOCALS = `(local $d_small v128) (local $d_a0 v128) (local $d_a1 v128) (local $d_a2 v128) (local $d_a3 v128) (local $d_a4 v128) (local $d_a5 v128) (local $d_a6 v128) (local $d_a7 v128) (local $d_a8 v128) (local $d_a9 v128) (local $d_p0 v128) (local $d_p1 v128) (local $d_p2 v128) (local $d_p3 v128) (local $d_p4 v128) (local $d_q0 v128) (local $d_q1 v128) (local $d_q2 v128) (local $d_q3 v128) (local $d_q4 v128) (local $d_t v128) (local $d_shift v128) (local $d_y v128) (local $d_r v128) (local $d_z v128) (local $d_s v128) (local $d_log v128) ${LOG_LOCALS}`;
 
 // ---- fused elementwise kernels of the NMF (row-major matrices, pairs along a row, odd tails splatted) ----
 
@@ -351,7 +370,7 @@ ${rowPairs(
 ${digammaBody("$v", "$res")}
 (local.set $res (f64x2.sub (local.get $res) (local.get $sv)))
 (v128.store ${at("$lnOut")} (local.get $res))
-(v128.store (i32.add (local.get $colMax) (local.get $j)) (f64x2.max (v128.load (i32.add (local.get $colMax) (local.get $j))) (local.get $res)))`,
+(v128.store (i32.add (local.get $colMax) (local.get $j)) (f64x2.pmax (v128.load (i32.add (local.get $colMax) (local.get $j))) (local.get $res)))`,
     (load) => `(local.set $v ${load("$h")})
 ${digammaBody("$v", "$res")}
 (local.set $res (f64x2.sub (local.get $res) (local.get $sv)))
@@ -392,14 +411,14 @@ ${digammaBody("$v", "$res")}
 ${logBody("$v", "$lg")}
 (local.set $res (f64x2.sub (f64x2.add (f64x2.sub (local.get $res) (local.get $lg)) (v128.load (i32.add (local.get $cA) (local.get $j)))) (v128.load (i32.add (local.get $cB) (local.get $j)))))
 (v128.store ${at("$lnOut")} (local.get $res))
-(local.set $mx (f64x2.max (local.get $mx) (local.get $res)))`,
+(local.set $mx (f64x2.pmax (local.get $mx) (local.get $res)))`,
     (load) => `(local.set $v ${load("$W1")})
 ${digammaBody("$v", "$res")}
 (local.set $v ${load("$W2")})
 ${logBody("$v", "$lg")}
 (local.set $res (f64x2.sub (f64x2.add (f64x2.sub (local.get $res) (local.get $lg)) (v128.load64_splat (i32.add (local.get $cA) (local.get $j)))) (v128.load64_splat (i32.add (local.get $cB) (local.get $j)))))
 (f64.store ${at("$lnOut")} (f64x2.extract_lane 0 (local.get $res)))
-(local.set $mx (f64x2.max (local.get $mx) (local.get $res)))`,
+(local.set $mx (f64x2.pmax (local.get $mx) (local.get $res)))`,
   )}
 (local.set $mx (f64x2.splat (f64.max (f64x2.extract_lane 0 (local.get $mx)) (f64x2.extract_lane 1 (local.get $mx)))))
 ${rowPairs(
