@@ -100,7 +100,7 @@ export function squaredDistance(a: Float64Array, ao: number, b: Float64Array, bo
 }
 
 // Below this ratio of d² to ‖x‖² + ‖y‖² the trick loses more than ~1e-12 relative: recompute directly.
-const CANCEL_RATIO = 1e-4;
+export const CANCEL_RATIO = 1e-4;
 
 /**
  * Euclidean distance between rows i and j from ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j, recomputed directly

@@ -14,6 +14,7 @@ interface SharedInput {
   n: number;
   f: number;
   nLabels: number;
+  sparse: boolean;
   x: SharedArrayBuffer;
   norms: SharedArrayBuffer;
   codes: SharedArrayBuffer;
@@ -57,6 +58,7 @@ export async function silhouetteSamplesParallel(x: Matrix, labels: Int32Array, o
     n,
     f,
     nLabels: input.labels.nLabels,
+    sparse: input.sparse,
     x: share(input.x),
     norms: share(input.norms),
     codes: share(input.labels.codes),
@@ -89,6 +91,7 @@ function fromShared(s: SharedInput): SilhouetteInput {
     n: s.n,
     f: s.f,
     x: new Float64Array(s.x),
+    sparse: s.sparse,
     norms: new Float64Array(s.norms),
     labels: { codes: new Int32Array(s.codes), counts: new Float64Array(s.counts), nLabels: s.nLabels },
   };

@@ -6,7 +6,8 @@
 // split into row ranges (silhouette.node.ts runs them in parallel) gives identical numbers.
 import { OptionError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
-import { centredCopy, distanceFromDot, RowProducts, rowSquaredNorms } from "./distances.js";
+import { CANCEL_RATIO, centredCopy, distanceFromDot, RowProducts, rowSquaredNorms, squaredDistance } from "./distances.js";
+import { preferSparse, SparseRows } from "./sparse-rows.js";
 import { checkFinite, checkLabels } from "./validate.js";
 
 /** Labels re-encoded to 0…L−1 (scikit-learn's LabelEncoder: sorted distinct values) with cluster sizes. */
@@ -35,8 +36,10 @@ export function encodeLabels(labels: Int32Array): EncodedLabels {
 export interface SilhouetteInput {
   readonly n: number;
   readonly f: number;
-  /** Centred rows, n×f. */
+  /** Centred rows, n×f; the rows as given when `sparse`. */
   readonly x: Float64Array;
+  /** Mostly zeros: products through SparseRows (see silhouetteRows). */
+  readonly sparse: boolean;
   readonly norms: Float64Array;
   readonly labels: EncodedLabels;
 }
@@ -50,8 +53,12 @@ export function prepareSilhouette(x: Matrix, labels: Int32Array): SilhouetteInpu
   if (enc.nLabels < 2 || enc.nLabels > n - 1) {
     throw new OptionError(`silhouetteSamples: number of labels is ${enc.nLabels} (expected 2 to n − 1 = ${n - 1})`);
   }
+  const f = x.shape[1];
+  // centring would fill in the zeros; distances do not depend on it, and the recomputation of
+  // near-cancelling pairs keeps them accurate without it
+  if (preferSparse(x.data, n, f)) return { n, f, x: x.data, norms: rowSquaredNorms(x), labels: enc, sparse: true };
   const xc = centredCopy(x);
-  return { n, f: x.shape[1], x: xc.data, norms: rowSquaredNorms(xc), labels: enc };
+  return { n, f, x: xc.data, norms: rowSquaredNorms(xc), labels: enc, sparse: false };
 }
 
 const ROW_BLOCK = 48;
@@ -62,6 +69,10 @@ export const SILHOUETTE_ROW_BLOCK = ROW_BLOCK;
 
 /** Silhouettes of rows r0 ≤ i < r1 into out[i]; r0 should be a multiple of SILHOUETTE_ROW_BLOCK. */
 export function silhouetteRows(input: SilhouetteInput, r0: number, r1: number, out: Float64Array): void {
+  if (input.sparse) {
+    sparseSilhouetteRows(input, r0, r1, out);
+    return;
+  }
   const { n, f, norms } = input;
   const { codes, counts, nLabels: L } = input.labels;
   const rows = new RowProducts(input.x, n, f, ROW_BLOCK * COL_BLOCK);
@@ -84,6 +95,61 @@ export function silhouetteRows(input: SilhouetteInput, r0: number, r1: number, o
       }
     }
     for (let i = i0; i < i1; i++) out[i] = silhouetteFromSums(sums, (i - i0) * L, codes[i]!, counts, L);
+  }
+}
+
+/**
+ * silhouetteRows for mostly-zero rows: the rows reordered by cluster (stable), so each cluster's
+ * distance sum runs over a contiguous range of one row of products from SparseRows. Each row's
+ * value depends only on that row's computation (any split gives identical numbers).
+ */
+function sparseSilhouetteRows(input: SilhouetteInput, r0: number, r1: number, out: Float64Array): void {
+  const { n, f, x, norms } = input;
+  const { codes, counts, nLabels: L } = input.labels;
+  const start = new Int32Array(L + 1);
+  for (let j = 0; j < n; j++) start[codes[j]! + 1]! += 1;
+  for (let c = 0; c < L; c++) start[c + 1]! += start[c]!;
+  const pos = new Int32Array(n);
+  const at = start.slice(0, L);
+  const xs = new Float64Array(n * f);
+  const ns = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const s = at[codes[j]!]!++;
+    pos[j] = s;
+    xs.set(x.subarray(j * f, (j + 1) * f), s * f);
+    ns[s] = norms[j]!;
+  }
+  const rows = new SparseRows(xs, n, f);
+  const dots = new Float64Array(n);
+  const sums = new Float64Array(L);
+  for (let i = r0; i < r1; i++) {
+    const s = pos[i]!;
+    rows.rowDots(s, 0, dots);
+    const ni = ns[s]!;
+    for (let c = 0; c < L; c++) {
+      let a0 = 0;
+      let a1 = 0;
+      const end = start[c + 1]!;
+      let j = start[c]!;
+      for (; j + 1 < end; j += 2) {
+        const n0 = ni + ns[j]!;
+        let d0 = n0 - 2 * dots[j]!;
+        if (d0 < CANCEL_RATIO * n0) d0 = j === s ? 0 : squaredDistance(xs, s * f, xs, j * f, f);
+        const n1 = ni + ns[j + 1]!;
+        let d1 = n1 - 2 * dots[j + 1]!;
+        if (d1 < CANCEL_RATIO * n1) d1 = j + 1 === s ? 0 : squaredDistance(xs, s * f, xs, (j + 1) * f, f);
+        a0 += Math.sqrt(d0);
+        a1 += Math.sqrt(d1);
+      }
+      if (j < end) {
+        const n0 = ni + ns[j]!;
+        let d0 = n0 - 2 * dots[j]!;
+        if (d0 < CANCEL_RATIO * n0) d0 = j === s ? 0 : squaredDistance(xs, s * f, xs, j * f, f);
+        a0 += Math.sqrt(d0);
+      }
+      sums[c] = a0 + a1;
+    }
+    out[i] = silhouetteFromSums(sums, 0, codes[i]!, counts, L);
   }
 }
 
