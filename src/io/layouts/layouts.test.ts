@@ -105,3 +105,39 @@ test("a waveform set round-trips through the tutorial layout; a non-waveform fil
   assert.deepEqual(collapse(runH5py<Listing>(H5PY_LIST_DATASETS, [path])), collapse(runH5py<Listing>(H5PY_LIST_DATASETS, [sharedPath(`${dir}/tutorial_waveforms.h5`)])));
   await assert.rejects(readWaveformSet(sharedPath(`${dir}/nmf.h5`)), (e: unknown) => e instanceof FormatError && /nmf\.h5: not a waveform set/.test(e.message));
 });
+
+test("event ids written by h5py as variable-length strings (tutorial event_ID, processing evID) read as the fixed-length ones", async () => {
+  const out = mkdtempSync(join(tmpdir(), "specufex-layouts-"));
+  const tutorial = join(out, "vlen.h5");
+  const processing = join(out, "vlen-processing.h5");
+  // Copies of the two h5py-written files with the id and time columns' string kinds swapped.
+  runH5py(`import h5py, json, sys
+src = h5py.File(sys.argv[1], 'r')
+with h5py.File(sys.argv[2], 'w') as f:
+    for k in ['waveform', 'lat', 'lon', 'depth', 'mag', 'sampling_rate']:
+        f.create_dataset(k, data=src[k][()])
+    f.create_dataset('event_ID', data=[s.decode() for s in src['event_ID'][()]], dtype=h5py.string_dtype())
+    f.create_dataset('otime', data=[s.decode() if isinstance(s, bytes) else s for s in src['otime'][()]], dtype='S26')
+p = h5py.File(sys.argv[3], 'r')
+with h5py.File(sys.argv[4], 'w') as f:
+    p.copy('waveforms', f)
+    p.copy('T1214', f)
+    g = f.create_group('catalog/global_catalog')
+    g.create_dataset('evID', data=[str(v) for v in p['catalog/global_catalog/evID'][()]], dtype=h5py.string_dtype())
+    g.create_dataset('timestamp', data=p['catalog/global_catalog/timestamp'][()])
+print('true')`, [sharedPath(`${dir}/tutorial_waveforms.h5`), tutorial, sharedPath(`${dir}/processing_data.h5`), processing]);
+  const dtypes = runH5py<Record<string, string>>(`import h5py, json, sys
+a = h5py.File(sys.argv[1], 'r'); b = h5py.File(sys.argv[2], 'r')
+print(json.dumps({'event_ID': str(h5py.check_string_dtype(a['event_ID'].dtype).length), 'otime': a['otime'].dtype.str, 'evID': str(h5py.check_string_dtype(b['catalog/global_catalog/evID'].dtype).length)}))`, [tutorial, processing]);
+  assert.deepEqual(dtypes, { event_ID: "None", otime: "|S26", evID: "None" }); // None = variable length
+  const original = await readWaveformSet(sharedPath(`${dir}/tutorial_waveforms.h5`));
+  const t = await readWaveformSet(tutorial);
+  assert.deepEqual(t.eventIds, original.eventIds);
+  assert.deepEqual(t.otime, original.otime);
+  assert.deepEqual(Array.from(t.waveforms.data), Array.from(original.waveforms.data));
+  const p = await readWaveformSet(processing);
+  const pOriginal = await readWaveformSet(sharedPath(`${dir}/processing_data.h5`));
+  assert.deepEqual(p.eventIds, original.eventIds);
+  assert.deepEqual(p.otime, pOriginal.otime);
+  assert.equal(p.otime[1], "2016-10-13 01:07:13.123");
+});

@@ -79,7 +79,9 @@ function readProcessing(f: H5File): WaveformSet {
   // The global catalogue gives timestamps for the ids it lists.
   const otime = new Array<string>(ids.length).fill("");
   if (f.has("catalog/global_catalog/evID") && f.has("catalog/global_catalog/timestamp")) {
-    const ev = Array.from(f.readNumbers("catalog/global_catalog/evID"), String);
+    // h5py writes evID as int64 (the workflow's ids) or as strings (fixed or variable length).
+    const evPath = "catalog/global_catalog/evID";
+    const ev = /^[SAUO]/.test(f.dtype(evPath).replace(/^[<>|=]/, "")) ? f.readStrings(evPath) : Array.from(f.readNumbers(evPath), String);
     const ts = f.readStrings("catalog/global_catalog/timestamp");
     const byId = new Map(ev.map((e, i) => [e, ts[i] ?? ""]));
     ids.forEach((id, i) => (otime[i] = byId.get(id) ?? ""));
