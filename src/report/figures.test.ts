@@ -69,3 +69,28 @@ test("inconsistent report data is rejected with a ShapeError naming the field", 
   assert.throws(() => buildFigures({ ...data, defaultEvent: 1_000 }), ShapeError);
   assert.throws(() => buildFigures({ ...data, frequenciesHz: new Float64Array(5) }), /expected 5 rows \(frequencies\)/);
 });
+
+test("figures 12 and 14 number another clustering's clusters as the chosen ones they overlap most (colours and highlights agree)", () => {
+  const K = data.k;
+  const ward = data.alternatives.find((a) => a.name === "ward")!.labels;
+  // The same partition with its clusters renamed (c → c mod K + 1) must draw the same coloured dendrogram.
+  const renamed = ward.map((c) => (c === 0 ? 0 : (c % K) + 1));
+  const withRenamed: ReportData = { ...data, alternatives: data.alternatives.map((a) => (a.name === "ward" ? { ...a, labels: renamed } : a)) };
+  const segs = (d: ReportData): unknown => {
+    const f = buildFigures(d, { deflate: nodeDeflate }).find((x) => x.name === "12-dendrogram")!;
+    return ((f.spec.layer as { data: { values: { cluster: number }[] } }[])[0]!.data.values).map((v) => v.cluster);
+  };
+  assert.deepEqual(segs(withRenamed), segs(data));
+  // The big subtrees are coloured by the chosen clustering's label of most of their events.
+  const colours = segs(data) as number[];
+  assert.deepEqual([...new Set(colours.filter((c) => c > 0))].sort(), Array.from({ length: K }, (_, i) => i + 1));
+  // Figure 14: with the renamed labels the table's largest counts lie on the diagonal.
+  const f14 = buildFigures(withRenamed, { deflate: nodeDeflate }).find((x) => x.name === "14-contingency")!;
+  const panel = (f14.spec.hconcat as { layer: { data?: { values?: { cx: number; cy: number; n: number }[] } }[] }[])[1]!;
+  const cells = panel.layer.flatMap((l) => l.data?.values ?? []).filter((v) => "cx" in v);
+  for (let r = 1; r <= K; r++) {
+    const row = cells.filter((c) => c.cy === r);
+    const best = row.reduce((a, b) => (b.n > a.n ? b : a));
+    assert.equal(best.cx, r, `row ${r}: ${JSON.stringify(row)}`);
+  }
+});

@@ -47,6 +47,7 @@ header .summary { margin: 0; color: var(--muted); font-size: 13px; }
 nav.toc { font-size: 12px; margin-top: 4px; color: var(--muted); }
 nav.toc a { color: var(--accent); margin-right: 8px; text-decoration: none; }
 main { padding: 8px 24px 40px; }
+section.figure { scroll-margin-top: calc(var(--header-h, 160px) + 8px); }
 section.figure { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin: 16px 0; overflow-x: auto; }
 section.figure h2 { font-size: 17px; margin: 0 0 8px; }
 .caption { color: var(--muted); font-size: 13px; max-width: 900px; margin: 8px 0 0; }

@@ -13,6 +13,14 @@ export const PAGE_SCRIPT = String.raw`
   var api = { views: views, errors: errors, state: state, ready: false, renderMs: NaN, readyAtMs: NaN, timings: {} };
   window.__report = api;
 
+  // The table of contents jumps below the sticky header, whatever its wrapped height.
+  function headerHeight() {
+    var h = document.querySelector("header");
+    if (h) document.documentElement.style.setProperty("--header-h", h.getBoundingClientRect().height + "px");
+  }
+  headerHeight();
+  window.addEventListener("resize", headerHeight);
+
   // Legends become clickable: Vega-Lite does not expose legend interactivity, so patch the compiled Vega spec.
   function patchLegends(spec) {
     (function walk(node) {

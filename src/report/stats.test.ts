@@ -7,7 +7,7 @@ import { dendrogramLayout } from "./figures/dendrogram.js";
 import { transitionsFromFingerprint } from "./load.node.js";
 import { rawSpectrogramDb } from "./raw-spectrogram.js";
 import { adjustedRandIndex } from "../cluster/compare.js";
-import { contingency, envelope, principalScores2 } from "./stats.js";
+import { alignLabels, contingency, envelope, principalScores2 } from "./stats.js";
 
 const I = (xs: readonly number[]): Int32Array => Int32Array.from(xs);
 
@@ -125,4 +125,17 @@ test("transitions from a fingerprint invert FP_ij = v_i·√A_ij (ALGORITHM.md �
   }
   const FP = A.map((a, ij) => v[Math.floor(ij / S)]! * Math.sqrt(a));
   assertGolden(transitionsFromFingerprint({ data: FP, shape: [S, S] }).data, A, { rtol: 1e-13, label: "A" });
+});
+
+test("alignLabels renumbers another clustering to the chosen one's clusters it overlaps most; 0 stays 0", () => {
+  // Renamed 1→3, 2→1, 3→2 plus one disagreement: numbered back; the ARI does not change.
+  const main = I([1, 1, 1, 2, 2, 2, 3, 3, 3, 0]);
+  const other = I([3, 3, 1, 1, 1, 1, 2, 2, 2, 0]);
+  assert.deepEqual(Array.from(alignLabels(main, other)), [1, 1, 2, 2, 2, 2, 3, 3, 3, 0]);
+  assert.equal(adjustedRandIndex(main, alignLabels(main, other)), adjustedRandIndex(main, other));
+  // More clusters than the chosen clustering: the unmatched one gets a new number above both labelings'.
+  assert.deepEqual(Array.from(alignLabels(I([1, 1, 2, 2, 2, 2]), I([5, 5, 7, 7, 9, 9]))), [1, 1, 2, 2, 10, 10]);
+  // An event only the other clustering placed keeps its (renamed) cluster.
+  assert.deepEqual(Array.from(alignLabels(I([0, 2, 2, 1]), I([1, 1, 1, 2]))), [2, 2, 2, 1]);
+  assert.throws(() => alignLabels(I([1]), I([1, 2])), ShapeError);
 });

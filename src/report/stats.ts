@@ -1,6 +1,6 @@
 // Small statistics the figures need: contingency tables, adjusted Rand index, two principal components,
 // waveform envelopes for plotting.
-import { contingencyTable } from "../cluster/compare.js";
+import { contingencyTable, matchLabels } from "../cluster/compare.js";
 import { ShapeError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 
@@ -19,6 +19,34 @@ export interface Contingency {
 export function contingency(a: Int32Array, b: Int32Array): Contingency {
   const t = contingencyTable(a, b);
   return { rowLabels: t.rowLabels, colLabels: t.colLabels, counts: { data: Float64Array.from(t.counts), shape: [t.rowLabels.length, t.colLabels.length] } };
+}
+
+/**
+ * Renumbers another clustering's labels (1-based, 0 = not clustered) to those of `main` that they share
+ * the most events with (one-to-one, Hungarian on the contingency table of the events both clustered), so a
+ * second method or seed is drawn in the chosen clustering's colours. Clusters left unmatched get numbers
+ * above the largest of either labeling; 0 stays 0.
+ * @throws ShapeError when the lengths differ.
+ * @example
+ * alignLabels(Int32Array.of(1, 1, 2, 2, 0), Int32Array.of(2, 2, 1, 1, 0)); // [1, 1, 2, 2, 0]
+ */
+export function alignLabels(main: Int32Array, other: Int32Array): Int32Array {
+  if (main.length !== other.length) throw new ShapeError(`alignLabels: ${other.length} labels, expected ${main.length}`, { field: "other" });
+  const both: number[] = [];
+  for (let i = 0; i < main.length; i++) if (main[i]! > 0 && other[i]! > 0) both.push(i);
+  const ref = Int32Array.from(both, (i) => main[i]!);
+  const m = matchLabels(ref, Int32Array.from(both, (i) => other[i]!));
+  const refLabels = new Set(ref);
+  let next = 1;
+  for (let i = 0; i < main.length; i++) next = Math.max(next, main[i]! + 1, other[i]! + 1);
+  const rename = new Map<number, number>();
+  for (const [from, to] of m.mapping) rename.set(from, refLabels.has(to) ? to : next++);
+  return other.map((l) => {
+    if (l === 0) return 0;
+    let to = rename.get(l);
+    if (to === undefined) rename.set(l, (to = next++));
+    return to;
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 // Figure 12: the dendrogram of the last 30 merges, the cut that gives the chosen K, branches coloured by cluster.
 import type { ReportData } from "../data.js";
+import { alignLabels } from "../stats.js";
 import { CLUSTER_PARAM, clusterColorEncoding, num, type Figure, type VlSpec } from "./common.js";
 
 /** Segments of a truncated dendrogram (SciPy's `truncate_mode="lastp"` layout, leaves left to right). */
@@ -92,9 +93,11 @@ export function dendrogramFigure(data: ReportData): Figure | undefined {
   if (!L) return undefined;
   const n = L.Z.shape[0] + 1;
   if (n < 2) return undefined;
-  // Leaves are the clustered events; colour by the clustering that made the linkage when it is an alternative.
+  // Leaves are the clustered events; colour by the clustering that made the linkage when it is an
+  // alternative, its clusters renumbered to the chosen clustering's they overlap most (same colours, and the
+  // legend/map selection highlights the matching branch).
   const alt = data.method === L.method ? undefined : data.alternatives.find((a) => a.name === L.method);
-  const eventLabels = alt ? alt.labels : data.events.cluster;
+  const eventLabels = alt ? alignLabels(data.events.cluster, alt.labels) : data.events.cluster;
   const leafEvent = (l: number): number => (L.eventIndices ? L.eventIndices[l]! : l);
   const labels = new Int32Array(n);
   for (let l = 0; l < n; l++) labels[l] = eventLabels[leafEvent(l)] ?? 0;
@@ -105,7 +108,7 @@ export function dendrogramFigure(data: ReportData): Figure | undefined {
     name: "12-dendrogram",
     number: 12,
     title: `Dendrogram (${L.method} linkage)`,
-    caption: `The last ${lay.merges} merges of the ${L.method} linkage; leaves are groups of events (their size in parentheses). The dashed line is the cut giving K = ${data.k}; branches below it are coloured by cluster.`,
+    caption: `The last ${lay.merges} merges of the ${L.method} linkage; leaves are groups of events (their size in parentheses). The dashed line is the cut giving K = ${data.k}; branches below it are coloured by cluster${alt ? ` (the ${L.method} clusters numbered and coloured as the ${data.method} cluster they share the most events with)` : ""}.`,
     params: ["selCluster"],
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
