@@ -11,6 +11,8 @@ import type { Kernels } from "./types.js";
 const BACKENDS: Kernels[] = [getKernels("js"), getKernels("wasm")];
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 5, 3], [3, 1, 7], [4, 4, 4], [5, 7, 3], [7, 9, 2], [8, 6, 1], [9, 13, 11], [13, 5, 17], [20, 51, 12],
+  // k·n > 6144: the wasm gemm works in panels of p (the last one partial)
+  [6, 51, 200], [9, 70, 131],
 ];
 
 function random(rng: Rng, n: number): Float64Array {

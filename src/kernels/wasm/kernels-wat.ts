@@ -14,11 +14,18 @@ const zero = "(v128.const f64x2 0 0)";
 function micro(R: number, cols: Cols, ratio: boolean): string {
   const vecs = cols === "v2" ? 2 : cols === "v1" ? 1 : 0;
   const L: string[] = [];
-  // accumulators
-  for (let r = 0; r < R; r++) {
-    if (vecs === 0) L.push(`(local.set $s${r} (f64.const 0))`);
-    for (let v = 0; v < vecs; v++) L.push(`(local.set $acc${r}${v} ${zero})`);
-  }
+  // accumulators: 0, or (gemm, after its first panel of p) the partial sums in C
+  const init = (first: boolean): string[] => {
+    const I: string[] = [];
+    for (let r = 0; r < R; r++) {
+      const cAt = `(i32.add (local.get $c) (i32.add (local.get $crow${r}) (i32.shl (local.get $j) (i32.const 3))))`;
+      if (vecs === 0) I.push(`(local.set $s${r} ${first ? "(f64.const 0)" : `(f64.load ${cAt})`})`);
+      for (let v = 0; v < vecs; v++) I.push(`(local.set $acc${r}${v} ${first ? zero : `(v128.load${v === 0 ? "" : " offset=16"} ${cAt})`})`);
+    }
+    return I;
+  };
+  if (ratio) L.push(...init(true));
+  else L.push(`(if (local.get $first) (then\n${init(true).join("\n")}) (else\n${init(false).join("\n")}))`);
   L.push(`(local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))`);
   L.push(`(local.set $pa (i32.const 0))`);
   L.push(`(block $pend (loop $ploop`);
@@ -91,12 +98,26 @@ function rows(R: number, ratio: boolean): string {
 }
 
 function gemmLike(name: string, ratio: boolean): string {
+  // The loops over row blocks and column blocks for the current panel of p.
+  const blocks = [
+    "(local.set $i (i32.const 0))",
+    "(block $iend (loop $iloop",
+    "  (br_if $iend (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))",
+    rows(4, ratio),
+    "  (local.set $i (i32.add (local.get $i) (i32.const 4)))",
+    "  (br $iloop)))",
+    "(block $iend1 (loop $iloop1",
+    "  (br_if $iend1 (i32.ge_s (local.get $i) (local.get $m)))",
+    rows(1, ratio),
+    "  (local.set $i (i32.add (local.get $i) (i32.const 1)))",
+    "  (br $iloop1)))",
+  ];
   const params = ratio
     ? `(param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $b i32) (param $x i32) (param $c i32) (param $zmin f64) (result i32)`
     : `(param $m i32) (param $n i32) (param $k i32) (param $a i32) (param $rsA i32) (param $csA i32) (param $b i32) (param $c i32)`;
   const locals = [
     ...(ratio ? ["(local $rsA i32) (local $csA i32)"] : []),
-    "(local $i i32) (local $j i32) (local $pa i32) (local $kc i32) (local $nb i32) (local $bp i32) (local $cp i32)",
+    "(local $i i32) (local $j i32) (local $pa i32) (local $kc i32) (local $nb i32) (local $bp i32) (local $cp i32) (local $panel i32) (local $first i32)",
     "(local $ap0 i32) (local $ap1 i32) (local $ap2 i32) (local $ap3 i32)",
     "(local $crow0 i32) (local $crow1 i32) (local $crow2 i32) (local $crow3 i32)",
     "(local $acc00 v128) (local $acc01 v128) (local $acc10 v128) (local $acc11 v128)",
@@ -120,19 +141,27 @@ function gemmLike(name: string, ratio: boolean): string {
           "(local.set $rmaxv (f64x2.splat (local.get $rmax)))",
         ]
       : []),
-    "(local.set $kc (i32.mul (local.get $k) (local.get $csA)))",
     "(local.set $nb (i32.shl (local.get $n) (i32.const 3)))",
-    "(local.set $i (i32.const 0))",
-    "(block $iend (loop $iloop",
-    "  (br_if $iend (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))",
-    rows(4, ratio),
-    "  (local.set $i (i32.add (local.get $i) (i32.const 4)))",
-    "  (br $iloop)))",
-    "(block $iend1 (loop $iloop1",
-    "  (br_if $iend1 (i32.ge_s (local.get $i) (local.get $m)))",
-    rows(1, ratio),
-    "  (local.set $i (i32.add (local.get $i) (i32.const 1)))",
-    "  (br $iloop1)))",
+    ...(ratio
+      ? ["(local.set $kc (i32.mul (local.get $k) (local.get $csA)))", ...blocks]
+      : [
+          // Panels of p whose rows of B fit in L1 (~16 KiB), C finished panel by panel: each C
+          // entry still sums its terms in order p = 0, 1, …, so the result is the same bits.
+          "(local.set $panel (i32.div_u (i32.const 2048) (i32.add (local.get $n) (i32.const 1))))",
+          "(if (i32.lt_u (local.get $panel) (i32.const 16)) (then (local.set $panel (i32.const 16))))",
+          // B small enough to stay in L1/L2 anyway (case A's 78×62): one panel, no reloads of C.
+          "(if (i32.le_u (i32.mul (local.get $k) (local.get $n)) (i32.const 6144)) (then (local.set $panel (local.get $k))))",
+          "(local.set $first (i32.const 1))",
+          "(block $kend (loop $kloop",
+          "  (local.set $kc (i32.mul (select (local.get $panel) (local.get $k) (i32.lt_u (local.get $panel) (local.get $k))) (local.get $csA)))",
+          ...blocks,
+          "  (local.set $k (i32.sub (local.get $k) (local.get $panel)))",
+          "  (br_if $kend (i32.le_s (local.get $k) (i32.const 0)))",
+          "  (local.set $a (i32.add (local.get $a) (i32.mul (local.get $panel) (local.get $csA))))",
+          "  (local.set $b (i32.add (local.get $b) (i32.mul (local.get $panel) (local.get $nb))))",
+          "  (local.set $first (i32.const 0))",
+          "  (br $kloop)))",
+        ]),
     ...(ratio
       ? ["(i32.add (local.get $marked) (i32.wrap_i64 (i64.add (i64x2.extract_lane 0 (local.get $cnt)) (i64x2.extract_lane 1 (local.get $cnt)))))"]
       : []),
