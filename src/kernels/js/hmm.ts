@@ -16,6 +16,8 @@ export interface HmmWorkLayout {
   readonly eA: number; readonly eAT: number; readonly lnEA: number; readonly extra: number; readonly scratch: number;
   readonly ePi: number; readonly psiRow: number; readonly ws: number; readonly lnPi: number;
   readonly under: number; readonly cs: number; readonly eKey: number; readonly eVal: number;
+  /** specufex-python (WebAssembly sweep): the M scalars of β, and 2·S i32 nonzero lists. */
+  readonly bvec: number; readonly lists: number;
   readonly size: number;
 }
 
@@ -23,12 +25,12 @@ export interface HmmWorkLayout {
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, S, M, M, S, S];
+  const sizes = [MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, S, M, M, S, S, M, S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
-  const [alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal] = at as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  return { alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, size: o };
+  const [alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  return { alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, size: o };
 }
 
 /** The layout's offsets as byte addresses, for a workspace starting at byte `base` (the WebAssembly kernel's pointers). */

@@ -8,6 +8,8 @@
 // A function returns 1 when a normaliser falls below `tiny`: the caller then
 // redoes the repeat with the JS sweep, which has the log-domain path.
 
+import { HMM_PY_SWEEP_WAT } from "./hmm-wat-python.js";
+
 const V0 = "(v128.const f64x2 0 0)";
 
 /**
@@ -276,6 +278,7 @@ export const HMM_WAT = `(module
       (local.set $i (i32.add (local.get $i) (i32.const 8)))
       (br $il)))
   )
+${HMM_PY_SWEEP_WAT}
 )`;
 
 /** C accumulation over m: $pv walks α_{m,i} (stride rowB), $pm walks W_{m+1, j…}. */

@@ -14,6 +14,8 @@ interface HmmExports {
   hmmGamma(S: number, M: number, alpha: number, beta: number, gam: number, tiny: number, flush: number): number;
   hmmWeights(S: number, M: number, beta: number, pr: number, F: number, W: number, tiny: number): number;
   hmmAccumulate(S: number, M: number, exact: number, alpha: number, W: number, eA: number, A: number, tauA: number): void;
+  hmmPySweep(S: number, M: number, mode: number, eA: number, ePi: number, pr: number, b: number, alpha: number, gam: number,
+    F: number, W: number, acc: number, A: number, cs: number, lists: number, tauA: number, tiny: number, flush: number): number;
 }
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -98,11 +100,29 @@ export class WasmHmmKernel implements HmmLocalKernel {
     const ex = this.#ex;
     for (let i = 0; i < S * S; i++) A[i] = 1;
     for (let i = 0; i < S; i++) Ppi[i] = 1;
+    if (isPython) {
+      // specufex-python: β_{M−1} = 1, β_m = β_{m+1}/Σ_s β_{m+1,s}; every column is constant (§4).
+      const bv = work.subarray(lay.bvec, lay.bvec + M);
+      bv[M - 1] = 1;
+      for (let m = M - 2; m >= 0; m--) {
+        const x = bv[m + 1]!;
+        let t = 0;
+        for (let s = 0; s < S; s++) t += x;
+        bv[m] = x / t;
+      }
+    }
     let logLik = 0;
     for (let ite = 0; ite < J; ite++) {
       const last = ite === J - 1;
       const mode = last ? (needA ? 1 : 2) : 0;
       hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay);
+      if (isPython) {
+        const status = ex.hmmPySweep(S, M, mode, b.eA, b.ePi, pr, b.bvec, b.alpha, gam, b.F, b.W, b.scratch, a, b.cs, b.lists, tauA, tiny, FLUSH);
+        if (status !== 0) logLik = hmmSweep(S, M, isPython, mode, tauA, PrT, lnPrT, A, gamT, work, lay, tiny, last);
+        else if (last) logLik = sumLog(work, lay.cs, M);
+        for (let s = 0; s < S; s++) Ppi[s] = tauPpi + gamT[s]!;
+        continue;
+      }
       let status = ex.hmmForward(S, M, b.eA, b.ePi, pr, b.alpha, b.F, b.cs, tiny, FLUSH);
       if (status === 0) status = ex.hmmBackward(S, M, isPython ? 1 : 0, b.eAT, pr, b.beta, b.ws, tiny, FLUSH);
       if (status === 0) status = ex.hmmGamma(S, M, b.alpha, b.beta, gam, tiny, FLUSH);
@@ -111,12 +131,17 @@ export class WasmHmmKernel implements HmmLocalKernel {
       if (status !== 0) {
         logLik = hmmSweep(S, M, isPython, mode, tauA, PrT, lnPrT, A, gamT, work, lay, tiny, last);
       } else if (last) {
-        const cs = work.subarray(lay.cs, lay.cs + M);
-        logLik = Math.log(cs[0]!);
-        for (let m = 1; m < M; m++) logLik += Math.log(cs[m]!);
+        logLik = sumLog(work, lay.cs, M);
       }
       for (let s = 0; s < S; s++) Ppi[s] = tauPpi + gamT[s]!;
     }
     return logLik;
   }
+}
+
+/** Σ_m ln c_m of the forward normalisers stored at work[at…at+M). */
+function sumLog(work: Float64Array, at: number, M: number): number {
+  let l = Math.log(work[at]!);
+  for (let m = 1; m < M; m++) l += Math.log(work[at + m]!);
+  return l;
 }
