@@ -56,4 +56,7 @@ test("malformed text names the file and line", () => {
   assert.throws(() => parseFdsnEventText("#EventID | Time | Latitude\n1|2012-01-01|x\n", "e.txt"), (e: unknown) => e instanceof FormatError && /line 2, column "latitude": "x" is not a number/.test(e.message));
   assert.throws(() => parseFdsnEventText("EventID|Time\n", "h.txt"), (e: unknown) => e instanceof FormatError && /h\.txt: line 1: expected a "#"-header/.test(e.message));
   assert.throws(() => parseZmap("1 2 3\n", "z.txt"), (e: unknown) => e instanceof FormatError && /z\.txt: line 1: 3 columns/.test(e.message));
+  // Out-of-range date fields are named (a huge year once reached BigInt(NaN): a RangeError).
+  assert.throws(() => parseZmap("79.7 41.8 2012.25 13 4 4.4 1 14 21 42\n", "z.txt"), (e: unknown) => e instanceof FormatError && e.field === "month" && /z\.txt: line 1: month 13 is out of range \(1–12\)/.test(e.message));
+  assert.throws(() => parseZmap("79.7 41.8 1e300 4 4 4.4 1 14 21 42\n", "z.txt"), (e: unknown) => e instanceof FormatError && e.field === "year");
 });

@@ -190,6 +190,11 @@ export function parseZmap(text: string, source: string): CatalogResult {
     const [lon, lat, year, month, day, mag, depth, hour, minute, second] = v as [number, number, number, number, number, number, number, number, number, number];
     const wholeSecond = Math.floor(second);
     const ms = Date.UTC(Math.floor(year), month - 1, day, hour, minute, wholeSecond);
+    const fields: [string, number, number, number][] = [["month", month, 1, 12], ["day", day, 1, 31], ["hour", hour, 0, 23], ["minute", minute, 0, 59], ["second", second, 0, 60.999999]];
+    for (const [name, x, lo, hi] of fields) {
+      if (x < lo || x > hi || (name !== "second" && !Number.isInteger(x))) throw new FormatError(`${source}: line ${i + 1}: ${name} ${x} is out of range (${lo}–${Math.floor(hi)})`, { file: source, record: i + 1, field: name });
+    }
+    if (!Number.isFinite(ms)) throw new FormatError(`${source}: line ${i + 1}: year ${year} is out of range`, { file: source, record: i + 1, field: "year" });
     const originNs = BigInt(ms) * 1_000_000n + BigInt(Math.round((second - wholeSecond) * 1e9));
     const extra: Record<string, string> = {};
     cells.slice(names.length).forEach((c, k) => { extra[`column${names.length + k + 1}`] = c; });

@@ -64,6 +64,8 @@ test("picks carry their waveform ids and the phase of the preferred origin's arr
 test("not QuakeML or not XML: a FormatError naming the file", () => {
   assert.throws(() => read("data/seisplotjs-sc-event-dataset/dataset/inventory.staxml"), (e: unknown) => e instanceof FormatError && /inventory\.staxml: not QuakeML \(expected <quakeml><eventParameters>, got <FDSNStationXML>\)/.test(e.message));
   assert.throws(() => parseQuakeml("<quakeml><eventParameters>", "cut.xml"), (e: unknown) => e instanceof FormatError && /cut\.xml: not well-formed XML/.test(e.message));
+  // The validator lets an unclosed processing instruction at the end through; the parser's refusal is named too.
+  assert.throws(() => parseQuakeml('<?xml version="1.0"?><quakeml><eventParameters></eventParameters></quakeml><?x', "pi.xml"), (e: unknown) => e instanceof FormatError && /pi\.xml: not well-formed XML \(Pi Tag is not closed/.test(e.message));
   const bad = readFileSync(sharedPath(DIR + "obspy/quakeml_1.2_origin.xml"), "utf8").replace("<value>38.297</value>", "<value>north</value>");
   assert.throws(() => parseQuakeml(bad, "bad.xml"), (e: unknown) => e instanceof FormatError && e.field === "latitude" && /bad\.xml: event smi:ch\.ethz\.sed\/event\/historical\/1165: latitude is "north"/.test(e.message));
 });

@@ -56,7 +56,13 @@ export function parseQuakeml(xml: string, source: string): CatalogResult {
   if (valid !== true) {
     throw new FormatError(`${source}: not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg})`, { file: source });
   }
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (err) {
+    // The validator passes some documents the parser then refuses (e.g. an unclosed processing instruction).
+    throw new FormatError(`${source}: not well-formed XML (${(err as Error).message})`, { file: source, cause: err });
+  }
   const root = child(doc, "quakeml");
   const params = child(root, "eventParameters");
   if (!root || !params) {
