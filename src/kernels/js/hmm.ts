@@ -17,7 +17,7 @@ export interface HmmWorkLayout {
   readonly ePi: number; readonly psiRow: number; readonly ws: number; readonly lnPi: number;
   readonly under: number; readonly cs: number; readonly eKey: number; readonly eVal: number;
   /** specufex-python (WebAssembly sweep): the M scalars of β, and 2·S i32 nonzero lists. */
-  readonly bvec: number; readonly lists: number;
+  readonly bvec: number; readonly lists: number; readonly vTau: number;
   readonly size: number;
 }
 
@@ -25,12 +25,12 @@ export interface HmmWorkLayout {
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, S, M, M, S, S, M, S];
+  const sizes = [MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, S, M, M, S, 2 * S, M, S, S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
-  const [alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  return { alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, size: o };
+  const [alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  return { alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, size: o };
 }
 
 /** The layout's offsets as byte addresses, for a workspace starting at byte `base` (the WebAssembly kernel's pointers). */
@@ -51,20 +51,26 @@ export type HmmAMode = 0 | 1 | 2;
 /**
  * Start of one repeat (ALGORITHM.md §3.1): Ã_ij = exp(ψ(A_ij) − ψ(Σ_l A_rl)) with
  * r = i, or r = j for specufex-python (the package's broadcasting slip, §4), and
- * π̃_i = exp(ψ(π_i) − ψ(Σ π)); fills eA, eAT (transposed), lnEA, ePi, lnPi of `work`.
+ * π̃_i = exp(ψ(π_i) − ψ(Σ π)); fills eA, eAT (transposed), lnEA, ePi, lnPi of `work`
+ * (with `onlyEA`, eA, ePi and lnPi alone: what the WebAssembly specufex-python sweep reads).
  * Most entries of A are exactly τA once the posteriors are nearly one-hot (and all
  * are 1 in the first repeat), so ψ and exp of repeated values are reused: the same
- * operations on the same inputs, computed once.
+ * operations on the same inputs, computed once (τA's per r up front, others cached).
  */
-export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout): void {
-  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal } = lay;
+export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout, onlyEA = false): void {
+  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau } = lay;
+  // Per r: vTau = ln Ã and eVal[r] = Ã of an entry equal to τA; eKey, eVal[S + r] the last other value.
+  const psiTau = digammaFast(tauA);
   for (let i = 0; i < S; i++) {
     let rs = 0;
     for (let l = 0; l < S; l++) rs += A[i * S + l]!;
-    work[psiRow + i] = digammaFast(rs);
+    const pr = digammaFast(rs);
+    work[psiRow + i] = pr;
+    const v = psiTau - pr;
+    work[vTau + i] = v;
+    work[eVal + i] = v < LN_FLUSH ? 0 : Math.exp(v);
     work[eKey + i] = NaN;
   }
-  const psiTau = digammaFast(tauA);
   let lastX = NaN;
   let lastPsi = 0;
   for (let i = 0; i < S; i++) {
@@ -72,22 +78,24 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
     for (let j = 0; j < S; j++) {
       const x = A[o + j]!;
       const r = isPython ? j : i;
-      let psi: number;
-      if (x === tauA) psi = psiTau;
-      else {
-        if (x !== lastX) { lastX = x; lastPsi = digammaFast(x); }
-        psi = lastPsi;
-      }
-      const v = psi - work[psiRow + r]!;
+      let v: number;
       let e: number;
-      if (x === work[eKey + r]) e = work[eVal + r]!;
-      else {
-        e = v < LN_FLUSH ? 0 : Math.exp(v);
-        work[eKey + r] = x;
-        work[eVal + r] = e;
+      if (x === tauA) {
+        v = work[vTau + r]!;
+        e = work[eVal + r]!;
+      } else {
+        if (x !== lastX) { lastX = x; lastPsi = digammaFast(x); }
+        v = lastPsi - work[psiRow + r]!;
+        if (x === work[eKey + r]) e = work[eVal + S + r]!;
+        else {
+          e = v < LN_FLUSH ? 0 : Math.exp(v);
+          work[eKey + r] = x;
+          work[eVal + S + r] = e;
+        }
       }
-      work[lnEA + o + j] = v;
       work[eA + o + j] = e;
+      if (onlyEA) continue;
+      work[lnEA + o + j] = v;
       work[eAT + j * S + i] = e;
     }
   }

@@ -115,11 +115,14 @@ export class WasmHmmKernel implements HmmLocalKernel {
     for (let ite = 0; ite < J; ite++) {
       const last = ite === J - 1;
       const mode = last ? (needA ? 1 : 2) : 0;
-      hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay);
+      hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay, isPython);
       if (isPython) {
         const status = ex.hmmPySweep(S, M, mode, b.eA, b.ePi, pr, b.bvec, b.alpha, gam, b.F, b.W, b.scratch, a, b.cs, b.lists, tauA, tiny, FLUSH);
-        if (status !== 0) logLik = hmmSweep(S, M, isPython, mode, tauA, PrT, lnPrT, A, gamT, work, lay, tiny, last);
-        else if (last) logLik = sumLog(work, lay.cs, M);
+        if (status !== 0) {
+          // A and π are untouched by a failed sweep: prepare again with eAT and ln Ã for the JS sweep.
+          hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay);
+          logLik = hmmSweep(S, M, isPython, mode, tauA, PrT, lnPrT, A, gamT, work, lay, tiny, last);
+        } else if (last) logLik = sumLog(work, lay.cs, M);
         for (let s = 0; s < S; s++) Ppi[s] = tauPpi + gamT[s]!;
         continue;
       }
