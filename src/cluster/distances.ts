@@ -3,6 +3,7 @@
 // recomputation where it would cancel, full and condensed (SciPy's pdist layout) matrices.
 import type { Matrix } from "../core/matrix.js";
 import { getKernels, type KernelBackend, type Kernels } from "../kernels/index.js";
+import { preferSparse, SparseRows } from "./sparse-rows.js";
 
 /** ‖x_i‖² for every row of an n×f matrix. */
 export function rowSquaredNorms(x: Matrix): Float64Array {
@@ -151,18 +152,70 @@ export function distanceMatrix(data: { x: Float64Array; norms: Float64Array; n: 
 
 /**
  * Condensed Euclidean distances as SciPy's `pdist(X)`: entry (i, j), i < j, at
- * n·i − i(i+1)/2 + (j − i − 1). Computed on centred rows with the blocked trick;
- * pairs whose squared distance is small against the norms are recomputed directly,
- * so every entry is accurate to ~1e-12 relative.
+ * n·i − i(i+1)/2 + (j − i − 1). Computed with the trick, on centred rows in blocks, or for
+ * mostly-zero rows through SparseRows; pairs whose squared distance is small against the norms
+ * are recomputed directly, so every entry is accurate to ~1e-12 relative. Equal, entry for
+ * entry, to `squareDistances`.
  */
 export function condensedDistances(x: Matrix): Float64Array {
+  const [n] = x.shape;
+  const out = new Float64Array((n * (n - 1)) / 2);
+  upperDistances(x, (i, j0, row) => out.set(row, n * i - (i * (i + 1)) / 2 + (j0 - i - 1)));
+  return out;
+}
+
+/** The full n×n Euclidean distance matrix (both triangles, 0 on the diagonal), entry for entry `condensedDistances`. */
+export function squareDistances(x: Matrix): Float64Array {
+  const [n] = x.shape;
+  const out = new Float64Array(n * n);
+  upperDistances(x, (i, j0, row) => out.set(row, i * n + j0));
+  // the lower triangle by 64×64 tiles (a column write per entry would miss the cache each time)
+  const T = 64;
+  for (let i0 = 0; i0 < n; i0 += T) {
+    const i1 = Math.min(n, i0 + T);
+    for (let j0 = i0; j0 < n; j0 += T) {
+      const j1 = Math.min(n, j0 + T);
+      for (let j = j0; j < j1; j++) {
+        const o = j * n;
+        for (let i = i0; i < i1 && i < j; i++) out[o + i] = out[i * n + j]!;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Distances (i, j) for j > i, handed out as runs of one row: emit(i, j0, d) with d[q] the distance
+ * (i, j0 + q). The runs of a row come in ascending j0; rows come in block order.
+ */
+function upperDistances(x: Matrix, emit: (i: number, j0: number, d: Float64Array) => void): void {
   const [n, f] = x.shape;
+  if (preferSparse(x.data, n, f)) {
+    const a = x.data;
+    const norms = rowSquaredNorms(x);
+    const rows = new SparseRows(a, n, f);
+    const d = new Float64Array(n);
+    for (let i = 0; i < n - 1; i++) {
+      rows.rowDots(i, i + 1, d);
+      const ni = norms[i]!;
+      const w = n - i - 1;
+      for (let q = 0; q < w; q++) {
+        const j = i + 1 + q;
+        const nn = ni + norms[j]!;
+        let d2 = nn - 2 * d[q]!;
+        if (d2 < CANCEL_RATIO * nn) d2 = squaredDistance(a, i * f, a, j * f, f);
+        d[q] = Math.sqrt(d2);
+      }
+      emit(i, i + 1, d.subarray(0, w));
+    }
+    return;
+  }
   const c = centredCopy(x);
   const norms = rowSquaredNorms(c);
   const B = 128;
   const rows = new RowProducts(c.data, n, f, B * B);
   const a = rows.x;
-  const out = new Float64Array((n * (n - 1)) / 2);
+  const run = new Float64Array(B);
   for (let i0 = 0; i0 < n; i0 += B) {
     const i1 = Math.min(n, i0 + B);
     for (let j0 = i0; j0 < n; j0 += B) {
@@ -171,15 +224,14 @@ export function condensedDistances(x: Matrix): Float64Array {
       const w = j1 - j0;
       for (let i = i0; i < i1; i++) {
         const ni = norms[i]!;
-        const row = n * i - (i * (i + 1)) / 2 - i - 1;
         const r = (i - i0) * w - j0;
-        for (let j = j0 > i ? j0 : i + 1; j < j1; j++) {
-          out[row + j] = distanceFromDot(a, f, i, j, ni, norms[j]!, block[r + j]!);
-        }
+        const js = j0 > i ? j0 : i + 1;
+        if (js >= j1) continue;
+        for (let j = js; j < j1; j++) run[j - js] = distanceFromDot(a, f, i, j, ni, norms[j]!, block[r + j]!);
+        emit(i, js, run.subarray(0, j1 - js));
       }
     }
   }
-  return out;
 }
 
 /** Index of (i, j), i ≠ j, in a condensed n×n distance vector. */

@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { fromRows, type Matrix } from "../core/matrix.js";
 import { OptionError } from "../core/errors.js";
 import { assertGolden, readGolden } from "../../test-support/shared.js";
-import { LINKAGE_METHODS, linkage, linkageFromDistances } from "./linkage.js";
+import { LINKAGE_METHODS, linkage, linkageFromDistances, linkageOwned } from "./linkage.js";
 import { fclusterDistance, fclusterMaxclust } from "./fcluster.js";
 import { dendrogram, leavesList } from "./dendrogram.js";
-import { condensedDistances } from "./distances.js";
+import { condensedDistances, squareDistances } from "./distances.js";
+import { Rng } from "../core/rng.js";
 
 const more = readGolden("cluster_more.json");
 const x60 = fromRows((more.X as number[][]).slice(0, 60));
@@ -93,3 +94,44 @@ test("an unknown linkage method is an OptionError", () => {
 });
 const SCIPY_FULL = {"leaves": [4, 5, 0, 1, 2, 3], "icoord": [[5.0, 5.0, 15.0, 15.0], [25.0, 25.0, 35.0, 35.0], [45.0, 45.0, 55.0, 55.0], [30.0, 30.0, 50.0, 50.0], [10.0, 10.0, 40.0, 40.0]], "dcoord": [[0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, 1.5, 1.5, 0.0], [1.0, 5.667892024377317, 5.667892024377317, 1.5], [1.0, 18.458286305432942, 18.458286305432942, 5.667892024377317]]};
 const SCIPY_LASTP3 = {"leaves": [7, 6, 8], "icoord": [[15.0, 15.0, 25.0, 25.0], [5.0, 5.0, 20.0, 20.0]], "dcoord": [[0.0, 5.667892024377317, 5.667892024377317, 0.0], [0.0, 18.458286305432942, 18.458286305432942, 5.667892024377317]], "counts": [2, 2, 2]};
+
+/** 400 mostly-zero rows (6 of 40 entries set, family supports overlapping), so distances go through SparseRows. */
+function sparseX(): Matrix {
+  const rng = new Rng(12);
+  const n = 400, f = 40;
+  const data = new Float64Array(n * f);
+  for (let i = 0; i < n; i++) for (let t = 0; t < 6; t++) data[i * f + (((i % 4) * 9 + rng.integer(16)) % f)] = Math.round(rng.random() * 8) / 8 + 0.125;
+  return { data, shape: [n, f] };
+}
+
+test("square and condensed distances agree entry for entry and equal the direct ones (rtol 1e-12), on dense and on mostly-zero rows", () => {
+  for (const x of [x60, sparseX()]) {
+    const [n, f] = x.shape;
+    const c = condensedDistances(x);
+    const D = squareDistances(x);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      assert.equal(D[i * n + i], 0);
+      for (let j = i + 1; j < n; j++) {
+        let q = 0;
+        for (let p = 0; p < f; p++) q += (x.data[i * f + p]! - x.data[j * f + p]!) ** 2;
+        const e = Math.sqrt(q);
+        assert.ok(Object.is(D[i * n + j], c[k]) && Object.is(D[j * n + i], c[k]), `(${i}, ${j}): ${D[i * n + j]}, ${D[j * n + i]} vs ${c[k]}`);
+        assert.ok(Math.abs(c[k]! - e) <= 1e-12 * e, `(${i}, ${j}): ${c[k]} vs ${e}`);
+        k++;
+      }
+    }
+  }
+});
+
+test("the full-matrix algorithms (N ≤ SQUARE_MAX_ROWS) and the condensed ones give the same Z for every method, with ties (coarse values)", () => {
+  for (const x of [x60, sparseX()]) {
+    const n = x.shape[0];
+    for (const method of LINKAGE_METHODS) {
+      const Z = linkage(x, method);
+      const C = linkageOwned(condensedDistances(x), n, method);
+      assert.deepEqual(Array.from(Z.data), Array.from(C.data), method);
+      assert.deepEqual(Array.from(linkageFromDistances(condensedDistances(x), n, method).data), Array.from(C.data), `${method} from distances`);
+    }
+  }
+});

@@ -2,11 +2,13 @@
 // in the same order, so ties break the same way and Z matches element for element:
 // single → minimum spanning tree (Prim, O(N²)); complete, average, weighted, ward →
 // nearest-neighbour chain; centroid, median → the generic algorithm with a heap (Müllner 2011).
-// Memory: the condensed distance vector, N(N−1)/2 doubles.
+// Memory: up to SQUARE_MAX_ROWS points the full N×N matrix for the MST and the chain
+// (linkage-square.ts: contiguous rows), else the condensed vector, N(N−1)/2 doubles.
 import { OptionError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
-import { condensedDistances } from "./distances.js";
+import { condensedDistances, squareDistances } from "./distances.js";
 import { generic } from "./linkage-generic.js";
+import { mstSingleSquare, nnChainSquare, type ChainMethod } from "./linkage-square.js";
 import { ci, UPDATES, type Update } from "./linkage-update.js";
 import { checkFinite, checkRows } from "./validate.js";
 
@@ -25,19 +27,46 @@ export function linkage(x: Matrix, method: LinkageMethod = "single"): Matrix {
   checkMethod(method);
   checkFinite("linkage", x);
   checkRows("linkage", "rows", x, 2);
+  const n = x.shape[0];
+  if (useSquare(n, method)) return linkageSquare(squareDistances(x), n, method);
   // the distances are ours: the algorithms may overwrite them (no 8·N²/2-byte copy)
-  return linkageOwned(condensedDistances(x), x.shape[0], method);
+  return linkageOwned(condensedDistances(x), n, method);
+}
+
+/** Up to this many points, single/complete/average/weighted/ward run on the N×N matrix (8·N² bytes: 288 MB at 6000). */
+export const SQUARE_MAX_ROWS = 6000;
+
+function useSquare(n: number, method: LinkageMethod): boolean {
+  return n <= SQUARE_MAX_ROWS && method !== "centroid" && method !== "median";
+}
+
+/** Dispatch on a square distance matrix the algorithms may overwrite. */
+function linkageSquare(D: Float64Array, n: number, method: LinkageMethod): Matrix {
+  if (method === "single") return labelSorted(mstSingleSquare(D, n), n);
+  return labelSorted(nnChainSquare(D, n, method as ChainMethod, UPDATES[method]), n);
 }
 
 /** As `linkage`, from a condensed distance vector (SciPy's pdist layout; not modified). */
 export function linkageFromDistances(d: Float64Array, n: number, method: LinkageMethod = "single"): Matrix {
   checkMethod(method);
   if (d.length !== (n * (n - 1)) / 2) throw new OptionError(`linkage: ${d.length} distances cannot be the condensed matrix of ${n} points`);
+  if (useSquare(n, method)) {
+    const D = new Float64Array(n * n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const v = d[k++]!;
+        D[i * n + j] = v;
+        D[j * n + i] = v;
+      }
+    }
+    return linkageSquare(D, n, method);
+  }
   return linkageOwned(method === "single" ? d : d.slice(), n, method);
 }
 
-/** Dispatch on a distance vector the algorithms may overwrite. */
-function linkageOwned(d: Float64Array, n: number, method: LinkageMethod): Matrix {
+/** Dispatch on a condensed distance vector the algorithms may overwrite (exported for tests: the layout used above SQUARE_MAX_ROWS). */
+export function linkageOwned(d: Float64Array, n: number, method: LinkageMethod): Matrix {
   if (method === "single") return mstSingle(d, n);
   if (method === "centroid" || method === "median") return generic(d, n, UPDATES[method]);
   return nnChain(d, n, UPDATES[method]);
