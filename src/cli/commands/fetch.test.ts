@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withH5 } from "../../io/hdf5/index.js";
+import { configTemplate } from "../../pipeline/config-template.js";
 import { runCli } from "../../../test-support/cli.js";
 import { isoToUs, startReplayServer, type ReplayServer } from "../../../test-support/fdsn-replay.js";
 import { sharedPath } from "../../../test-support/shared.js";
@@ -84,5 +85,15 @@ test("fetch with a local catalogue (the QuakeML file) and a failing event servic
   assert.equal(server.log.filter((l) => l.service === "event").length, 0);
   assert.equal(server.faults.splice(0).length, 1, "the event fault was never triggered");
   assert.match(r.stderr, /fetch: 3 events from .*catalog\.quakeml/);
+  assert.match(r.stderr, /fetch: 3 of 3 events written/);
+});
+
+test("one config serves run and fetch: the init template (every pipeline data key, e.g. stationCoordinates) is accepted by fetch --config", async () => {
+  const out = tmp();
+  const cfg = join(out, "specufex.yaml");
+  writeFileSync(cfg, configTemplate().replace("  stationCoordinates: null", "  stationCoordinates: {latitude: 34.5, longitude: -80.5}"));
+  const r = await runCli(["fetch", "--out", out, "--config", cfg, "--base-url", server.baseUrl, "--start", "2021-12-27", "--end", "2021-12-28",
+    "--box", "33,35,-81,-79", "--station", "CO.JSC.00.HHZ", "--after", "40", "--output", "counts"]);
+  assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /fetch: 3 of 3 events written/);
 });

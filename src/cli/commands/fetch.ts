@@ -9,7 +9,14 @@ import { OptionError } from "../../core/errors.js";
 import { parseTimeNs } from "../../core/time.js";
 import { DEFAULT_EVENT_PROVIDER, FDSN_PROVIDERS, FdsnClient, type EventQuery } from "../../io/fdsn/index.js";
 import { readCatalogFile } from "../../io/read-catalog.node.js";
+import { parseConfig } from "../../pipeline/config.js";
 import { EXIT, info, isInteractive, type CliContext } from "../context.js";
+
+/** The pipeline's own `data:` keys that fetch does not read: allowed, so one config serves `run` and `fetch`. */
+function pipelineOnlyKeys(): Set<string> {
+  const fetchKeys = new Set(["catalog", "station", "reference", "before", "after"]);
+  return new Set(Object.keys(parseConfig({}).data).filter((k) => !fetchKeys.has(k)));
+}
 
 /** The keys of the config's `data:` section that fetch reads (the same as its flags). */
 const numberList = (n: number) => z.union([z.array(z.number()).length(n), z.string()]);
@@ -33,10 +40,6 @@ const dataSchema = z.object({
   baseUrl: z.string().optional(),
   eventProvider: z.string().optional(),
   eventBaseUrl: z.string().optional(),
-  // The pipeline's own data keys: allowed here, not used by fetch.
-  waveforms: z.unknown().optional(),
-  files: z.unknown().optional(),
-  onBadWindow: z.unknown().optional(),
 }).strict();
 type DataSection = z.infer<typeof dataSchema>;
 
@@ -69,7 +72,9 @@ function readConfig(path: string): { data: DataSection; baseDir: string } {
     throw new OptionError(`${path}: cannot read the config (${(err as Error).message})`, { file: path, cause: err });
   }
   const section = (raw as { data?: unknown } | null)?.data ?? {};
-  const r = dataSchema.safeParse(section);
+  const skip = pipelineOnlyKeys();
+  const own = section !== null && typeof section === "object" && !Array.isArray(section) ? Object.fromEntries(Object.entries(section).filter(([k]) => !skip.has(k))) : section;
+  const r = dataSchema.safeParse(own);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const where = ["data", ...issue.path.map(String)].join(".");
