@@ -8,15 +8,16 @@ import { normalizeSpectrogram, normalizedSpectrogram, pooledSpectrogram, median 
 interface Case { params: { nperseg: number; noverlap: number; nfft: number | null; window: "hann" | ["tukey", number]; scaling: "spectrum" | "density"; mode: "magnitude" | "psd" }; f: number[]; t: number[]; S: number[][][] }
 const g = readGolden<{ fs: number; waveforms: number[][]; cases: Case[]; normalised: { fmin: number; fmax: number; f: number[]; median: number[]; dB: number[][][] } }>("spectrogram.json");
 
-test("spectrogram matches SciPy on every golden case (rtol 1e-10), nfft 512, null and the prime 257", () => {
+test("spectrogram matches SciPy on every golden case (rtol 1e-10), nfft 512, null and the prime 257, by FFT and by direct DFT", () => {
   assert.equal(g.cases.length, 4);
-  for (const [ci, c] of g.cases.entries()) {
+  for (const method of ["auto", "fft", "direct"] as const) for (const [ci, c] of g.cases.entries()) {
     const p = c.params;
-    const opts: SpectrogramOptions = { nperseg: p.nperseg, noverlap: p.noverlap, nfft: p.nfft, window: p.window, scaling: p.scaling, mode: p.mode };
+    const opts: SpectrogramOptions = { nperseg: p.nperseg, noverlap: p.noverlap, nfft: p.nfft, window: p.window, scaling: p.scaling, mode: p.mode, method };
+    assert.equal(new SpectrogramPlan(g.fs, opts).method, method === "auto" ? new SpectrogramPlan(g.fs, opts).method : method);
     for (const [wi, w] of g.waveforms.entries()) {
       const s = spectrogram(Float64Array.from(w), g.fs, opts);
       assert.deepEqual(s.values.shape, [c.f.length, c.t.length]);
-      assertGolden(s.values, c.S[wi]!, { rtol: 1e-10, label: `case ${ci} waveform ${wi} S` });
+      assertGolden(s.values, c.S[wi]!, { rtol: 1e-10, label: `${method}: case ${ci} waveform ${wi} S` });
       assertGolden(s.frequenciesHz, c.f, { rtol: 1e-10, label: `case ${ci} f` });
       assertGolden(s.timesS, c.t, { rtol: 1e-10, label: `case ${ci} t` });
     }
@@ -37,14 +38,16 @@ test("options in seconds give nperseg = ⌊winLen·fs⌋ and noverlap = ⌊npers
   assert.equal(new SpectrogramPlan(100, { nperseg: 100 }).params.noverlap, 12);
 });
 
-test("bandHz computes exactly the golden rows of the band", () => {
+test("bandHz computes exactly the golden rows of the band (by FFT and by direct DFT)", () => {
   const c = g.cases[0]!;
   const x = Float64Array.from(g.waveforms[2]!);
-  const s = spectrogram(x, g.fs, { nperseg: 64, noverlap: 16, nfft: 512, scaling: "spectrum", mode: "magnitude", bandHz: [5, 20] });
-  const k0 = c.f.findIndex((f) => f >= 5);
-  const rows = c.S[2]!.slice(k0, k0 + s.values.shape[0]);
-  assert.deepEqual(Array.from(s.frequenciesHz), g.normalised.f);
-  assertGolden(s.values, rows, { rtol: 1e-10, label: "band rows" });
+  for (const method of ["fft", "direct"] as const) {
+    const s = spectrogram(x, g.fs, { nperseg: 64, noverlap: 16, nfft: 512, scaling: "spectrum", mode: "magnitude", bandHz: [5, 20], method });
+    const k0 = c.f.findIndex((f) => f >= 5);
+    const rows = c.S[2]!.slice(k0, k0 + s.values.shape[0]);
+    assert.deepEqual(Array.from(s.frequenciesHz), g.normalised.f);
+    assertGolden(s.values, rows, { rtol: 1e-10, label: `${method}: band rows` });
+  }
 });
 
 test("the tutorial normalisation equals the golden normalised block (median, dB)", () => {
@@ -159,8 +162,8 @@ test("odd nperseg with even nfft, psd and density, no detrend: equals a naive DF
   const { hannWindow } = await import("./taper.js");
   const x = Float64Array.from(g.waveforms[3]!).subarray(0, 700);
   const fs = 125, nperseg = 75, noverlap = 20, nfft = 160;
-  for (const detrend of ["constant", "none"] as const) {
-    const s = spectrogram(x, fs, { nperseg, noverlap, nfft, window: "hann", scaling: "density", mode: "psd", detrend });
+  for (const method of ["fft", "direct"] as const) for (const detrend of ["constant", "none"] as const) {
+    const s = spectrogram(x, fs, { nperseg, noverlap, nfft, window: "hann", scaling: "density", mode: "psd", detrend, method });
     const w = hannWindow(nperseg + 1).subarray(0, nperseg);
     let sw2 = 0;
     for (const v of w) sw2 += v * v;
@@ -181,6 +184,6 @@ test("odd nperseg with even nfft, psd and density, no detrend: equals a naive DF
         expected[k * m + i] = ((re * re + im * im) * doubled) / (fs * sw2);
       }
     }
-    assertGolden(s.values, expected, { rtol: 1e-10, label: `naive DFT (${detrend})` });
+    assertGolden(s.values, expected, { rtol: 1e-10, label: `${method}: naive DFT (${detrend})` });
   }
 });

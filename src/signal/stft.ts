@@ -3,6 +3,8 @@
 import { DataError, OptionError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 import { custom, int, num, oneOf, resolveOptions, type Rules } from "../core/options.js";
+import { bandDftKernel, type BandDft } from "../kernels/band-dft.js";
+import { isWasmSimdAvailable } from "../kernels/index.js";
 import { ComplexFft, RealFft } from "./fft.js";
 import { getWindow, type WindowSpec } from "./taper.js";
 
@@ -32,6 +34,13 @@ export interface SpectrogramOptions {
   detrend?: "constant" | "none";
   /** Keep only the rows fmin ≤ f ≤ fmax (Hz), computing nothing else (the tutorial's band). */
   bandHz?: readonly [number, number];
+  /**
+   * How the rows are computed (same numbers within rounding): "fft" a real FFT of nfft per segment; "direct" a
+   * direct DFT of the segment's nperseg samples onto the output rows only (one matrix product, WebAssembly SIMD
+   * where available); "auto" (default) "direct" when WebAssembly SIMD is available and rows·nperseg is small
+   * against nfft·log2(nfft) (a band of a zero-padded segment), else "fft".
+   */
+  method?: "auto" | "fft" | "direct";
 }
 
 /** A spectrogram: values D×M (frequency rows, time columns), frequencies (Hz) and segment centre times (s). */
@@ -76,6 +85,7 @@ const RULES: Rules = {
   mode: oneOf(["magnitude", "psd"] as const, "psd"),
   detrend: oneOf(["constant", "none"] as const, "constant"),
   bandHz: custom<readonly [number, number]>("[fmin, fmax] with fmin ≤ fmax (Hz)", isBand),
+  method: oneOf(["auto", "fft", "direct"] as const, "auto"),
 };
 
 /**
@@ -102,6 +112,8 @@ export class SpectrogramPlan {
   readonly #batched?: ComplexFft;
   readonly #splitRe?: Float64Array;
   readonly #splitIm?: Float64Array;
+  /** The direct band DFT, when chosen (see SpectrogramOptions.method). */
+  readonly #dft?: BandDft;
 
   /**
    * @param sampleRateHz sampling rate fs (Hz, > 0)
@@ -113,7 +125,7 @@ export class SpectrogramPlan {
     if (!(typeof sampleRateHz === "number" && Number.isFinite(sampleRateHz) && sampleRateHz > 0)) {
       throw new OptionError(`spectrogram: sampling rate must be a finite number > 0 (Hz), got ${String(sampleRateHz)}`, { field: "sampleRateHz" });
     }
-    const o = resolveOptions<Required<Omit<SpectrogramOptions, "nperseg" | "noverlap" | "nfft" | "windowSeconds" | "overlapFraction" | "bandHz">> & SpectrogramOptions>("spectrogram", RULES, options);
+    const o = resolveOptions<Required<Omit<SpectrogramOptions, "nperseg" | "noverlap" | "nfft" | "windowSeconds" | "overlapFraction" | "bandHz" | "method">> & { method: "auto" | "fft" | "direct" } & SpectrogramOptions>("spectrogram", RULES, options);
     if (o.nperseg !== undefined && o.windowSeconds !== undefined) {
       throw new OptionError(`spectrogram: give nperseg (samples) or windowSeconds, not both (got ${o.nperseg} and ${o.windowSeconds})`, { field: "windowSeconds" });
     }
@@ -179,6 +191,20 @@ export class SpectrogramPlan {
         this.#factor[k - k0] = doubled ? 2 * scale : scale;
       }
     }
+    // Direct DFT cost ∝ rows·nperseg per segment (SIMD matrix product); FFT cost ∝ nfft·log2(nfft) (scalar).
+    const isDirect = o.method === "direct" ||
+      (o.method === "auto" && isWasmSimdAvailable() && (k1 - k0 + 1) * nperseg <= 4 * nfft * Math.log2(nfft));
+    if (isDirect) {
+      this.#dft = bandDftKernel("auto", {
+        nperseg, window: this.#window, nfft, firstBin: k0, lastBin: k1, factor: this.#factor,
+        isMagnitude: o.mode === "magnitude", isConstantDetrend: o.detrend === "constant",
+      });
+    }
+  }
+
+  /** "direct" when the rows come from the band DFT, "fft" otherwise. */
+  get method(): "fft" | "direct" {
+    return this.#dft ? "direct" : "fft";
   }
 
   /** Number of segments (columns) for a waveform of `length` samples: ⌊(L − noverlap)/step⌋, 0 when L < nperseg. */
@@ -215,6 +241,10 @@ export class SpectrogramPlan {
     if (out !== undefined && out.length !== d * m) throw new DataError(`spectrogram: output buffer holds ${out.length} values, expected ${d}×${m}`);
     const data = out ?? new Float64Array(d * m);
     const step = nperseg - noverlap;
+    if (this.#dft) {
+      data.set(this.#dft.compute(x, m, step));
+      return { data, shape: [d, m] };
+    }
     if (this.#batched) {
       this.computeBatched(x, data, m, d);
       return { data, shape: [d, m] };

@@ -1,0 +1,177 @@
+// The spectrogram's band of frequency rows by a direct DFT (STYLE.md §7): each segment has only nperseg non-zero
+// samples of nfft, and only rows k0..k1 are wanted, so X[k] = Σ_j s_j e^{−2πi·jk/nfft} over the segment is one
+// (rows × taps)·(taps × segments) matrix product, halved by pairing samples symmetric about the segment centre c:
+//   X[k]·e^{2πi·ck/nfft} = Σ_p E_p cos(2πk·u_p/nfft) − i Σ_p O_p sin(2πk·u_p/nfft),
+//   E_p = s(c + u_p) + s(c − u_p), O_p = s(c + u_p) − s(c − u_p),  u_p = p + ½ (even nperseg) or p (odd),
+// and |X[k]| is unchanged by the unit phase factor. Backends: "js" plain loops, "wasm" WebAssembly SIMD; both
+// use the same packed layouts and the same operation order, so they give the same bits.
+import { OptionError } from "../core/errors.js";
+import type { KernelBackend, KernelName } from "./types.js";
+import { BAND_DFT_ROWS, BAND_DFT_VECTORS } from "./wasm/band-dft-wat.js";
+import { bandDftJs, type BandDftMemory } from "./js/band-dft.js";
+import { wasmBandDft } from "./wasm/band-dft.js";
+
+/** What a band DFT computes: the STFT's segment handling and the output rows. */
+export interface BandDftSpec {
+  /** Segment length (samples). */
+  readonly nperseg: number;
+  /** Window of nperseg samples (already periodic/normalised as the caller wants). */
+  readonly window: Float64Array;
+  /** DFT length ≥ nperseg (the segment is zero-padded to it). */
+  readonly nfft: number;
+  /** First and last DFT bin of the output rows (0 ≤ firstBin ≤ lastBin ≤ ⌊nfft/2⌋). */
+  readonly firstBin: number;
+  readonly lastBin: number;
+  /** Per-row factor (length lastBin − firstBin + 1): output = |X|·factor (magnitude) or |X|²·factor (power). */
+  readonly factor: Float64Array;
+  /** true: |X|·factor; false: |X|²·factor. */
+  readonly isMagnitude: boolean;
+  /** Subtract each segment's mean before windowing (SciPy's detrend "constant"). */
+  readonly isConstantDetrend: boolean;
+}
+
+/** Rows per basis panel and segments per segment panel of the packed layouts. */
+export const BAND_DFT_PANEL_ROWS = BAND_DFT_ROWS;
+export const BAND_DFT_PANEL_SEGMENTS = 2 * BAND_DFT_VECTORS;
+
+/** The packed operands of one run; views into the backend's memory. */
+export interface BandDftBuffers {
+  /** Cos and sin basis panels: panel q holds, for p < h, rows qR..qR+R−1 (p-major). */
+  readonly basisCos: Float64Array;
+  readonly basisSin: Float64Array;
+  /** Row factors, padded with zeros to whole panels. */
+  readonly factor: Float64Array;
+  /** Even/odd folded segments: panel g holds, for p < h, segments gW..gW+W−1 (p-major). */
+  readonly even: Float64Array;
+  readonly odd: Float64Array;
+  /** D×M output. */
+  readonly out: Float64Array;
+}
+
+/**
+ * A band-DFT spectrogram kernel with buffers for up to `capacity` segments (grown on demand).
+ * Not re-entrant: it owns its buffers.
+ */
+export class BandDft {
+  readonly name: KernelName;
+  /** Output rows D = lastBin − firstBin + 1. */
+  readonly rows: number;
+  /** Folded taps per segment, padded to an even count. */
+  readonly taps: number;
+  readonly #spec: BandDftSpec;
+  readonly #mem: BandDftMemory;
+  #buffers: BandDftBuffers;
+  #capacity = 0;
+
+  constructor(spec: BandDftSpec, mem: BandDftMemory) {
+    this.#spec = spec;
+    this.#mem = mem;
+    this.name = mem.name;
+    const d = spec.lastBin - spec.firstBin + 1;
+    this.rows = d;
+    const half = Math.ceil(spec.nperseg / 2);
+    this.taps = half + (half % 2);
+    this.#buffers = this.#layout(BAND_DFT_PANEL_SEGMENTS);
+    this.#fillBasis();
+  }
+
+  #layout(segments: number): BandDftBuffers {
+    const R = BAND_DFT_PANEL_ROWS, W = BAND_DFT_PANEL_SEGMENTS, h = this.taps;
+    const dp = Math.ceil(this.rows / R), mp = Math.ceil(segments / W);
+    const b = this.#mem.allocate([dp * R * h, dp * R * h, dp * R, mp * W * h, mp * W * h, this.rows * mp * W]);
+    this.#capacity = mp * W;
+    return { basisCos: b[0]!, basisSin: b[1]!, factor: b[2]!, even: b[3]!, odd: b[4]!, out: b[5]! };
+  }
+
+  // Basis panels: cos/sin(π·(k·t_p mod 2n)/n) with t_p = 2u_p (an integer), so the angle is reduced exactly.
+  #fillBasis(): void {
+    const { nperseg, nfft, firstBin, factor } = this.#spec;
+    const { basisCos, basisSin, factor: f } = this.#buffers;
+    const R = BAND_DFT_PANEL_ROWS, h = this.taps, half = Math.ceil(nperseg / 2);
+    const isEven = nperseg % 2 === 0;
+    basisCos.fill(0); basisSin.fill(0); f.fill(0);
+    for (let row = 0; row < this.rows; row++) {
+      const k = firstBin + row;
+      const base = Math.floor(row / R) * h * R + (row % R);
+      f[row] = factor[row]!;
+      for (let p = 0; p < half; p++) {
+        const t = isEven ? 2 * p + 1 : 2 * p;
+        const a = (Math.PI * ((k * t) % (2 * nfft))) / nfft;
+        basisCos[base + p * R] = Math.cos(a);
+        basisSin[base + p * R] = Math.sin(a);
+      }
+    }
+  }
+
+  /** Ensures room for m segments; growing may move the buffers (their contents except the basis are scratch). */
+  #ensure(m: number): BandDftBuffers {
+    if (m <= this.#capacity) return this.#buffers;
+    const old = this.#buffers;
+    const cos = old.basisCos.slice(), sin = old.basisSin.slice(), f = old.factor.slice();
+    this.#buffers = this.#layout(m);
+    this.#buffers.basisCos.set(cos); this.#buffers.basisSin.set(sin); this.#buffers.factor.set(f);
+    return this.#buffers;
+  }
+
+  /**
+   * The D×M spectrogram rows of x's first m segments (segment i starts at i·step), as a view that stays valid
+   * until the next call.
+   * @param x waveform (length ≥ (m − 1)·step + nperseg); @param m segments (≥ 1); @param step hop (samples)
+   */
+  compute(x: Float64Array, m: number, step: number): Float64Array {
+    const buf = this.#ensure(m);
+    const W = BAND_DFT_PANEL_SEGMENTS, h = this.taps;
+    const { nperseg, window: w, isConstantDetrend } = this.#spec;
+    const mp = Math.ceil(m / W);
+    const even = buf.even, odd = buf.odd;
+    const half = Math.ceil(nperseg / 2);
+    // Pairs (c + u_p, c − u_p): samples (hi0 + p, lo0 − p); for odd nperseg p = 0 is the middle sample alone.
+    const hi0 = nperseg % 2 === 0 ? half : half - 1;
+    const lo0 = half - 1;
+    const p0 = nperseg % 2 === 0 ? 0 : 1;
+    for (let g = 0; g < mp; g++) {
+      for (let l = 0; l < W; l++) {
+        const i = g * W + l;
+        const base = g * h * W + l;
+        if (i >= m) {
+          for (let p = 0; p < h; p++) { even[base + p * W] = 0; odd[base + p * W] = 0; }
+          continue;
+        }
+        const start = i * step;
+        let mean = 0;
+        if (isConstantDetrend) {
+          for (let j = 0; j < nperseg; j++) mean += x[start + j]!;
+          mean /= nperseg;
+        }
+        if (p0 === 1) { even[base] = (x[start + hi0]! - mean) * w[hi0]!; odd[base] = 0; }
+        for (let p = p0; p < half; p++) {
+          const a = (x[start + hi0 + p]! - mean) * w[hi0 + p]!;
+          const b = (x[start + lo0 - p]! - mean) * w[lo0 - p]!;
+          even[base + p * W] = a + b;
+          odd[base + p * W] = a - b;
+        }
+        for (let p = half; p < h; p++) { even[base + p * W] = 0; odd[base + p * W] = 0; }
+      }
+    }
+    const out = buf.out.subarray(0, this.rows * m);
+    this.#mem.run(Math.ceil(this.rows / BAND_DFT_PANEL_ROWS), mp, h, buf, this.rows, m, this.#spec.isMagnitude);
+    return out;
+  }
+}
+
+/**
+ * A band-DFT kernel for a backend: "js" (plain loops), "wasm" (WebAssembly SIMD) or "auto" (wasm where
+ * available). Both give the same bits.
+ * @throws OptionError for "wasm" where WebAssembly SIMD is unavailable
+ * @example
+ * const k = bandDftKernel("auto", { nperseg: 64, window, nfft: 512, firstBin: 26, lastBin: 102, factor, isMagnitude: true, isConstantDetrend: true });
+ * const values = k.compute(x, 62, 48); // 77 × 62, row-major
+ */
+export function bandDftKernel(backend: KernelBackend, spec: BandDftSpec): BandDft {
+  if (backend === "js") return new BandDft(spec, bandDftJs());
+  const mem = wasmBandDft();
+  if (backend === "wasm" && !mem) {
+    throw new OptionError(`bandDftKernel: backend "wasm" needs WebAssembly SIMD, which this runtime does not support (use "js" or "auto")`, { field: "backend" });
+  }
+  return new BandDft(spec, mem ?? bandDftJs());
+}

@@ -1,0 +1,63 @@
+// The band-DFT kernel's WebAssembly SIMD backend: packed buffers in the module's own memory (16-byte aligned),
+// the product in band-dft-wat.ts.
+import type { BandDftMemory } from "../js/band-dft.js";
+import { BAND_DFT_ROWS, BAND_DFT_VECTORS, BAND_DFT_WAT } from "./band-dft-wat.js";
+import { assembleWat } from "./wat.js";
+
+const PAGE = 65536;
+
+interface BandDftExports {
+  bandDft(dp: number, mp: number, h: number, bc: number, bs: number, pe: number, po: number, f: number, out: number, d: number, m: number, isMag: number, tmp: number): void;
+}
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+function bandDftModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = wasmApi ? new wasmApi.Module(assembleWat(BAND_DFT_WAT)) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** The WebAssembly SIMD backend over a fresh memory, or null where WebAssembly SIMD is unavailable. */
+export function wasmBandDft(): BandDftMemory | null {
+  const mod = bandDftModule();
+  if (!mod) return null;
+  const mem = new wasmApi!.Memory({ initial: 1 });
+  const ex = new wasmApi!.Instance(mod, { env: { mem } }).exports as BandDftExports;
+  // The first bytes hold the product's scratch (R·V vectors).
+  const tmpBytes = BAND_DFT_ROWS * BAND_DFT_VECTORS * 16;
+  return {
+    name: "wasm-simd",
+    allocate(lengths) {
+      let bytes = tmpBytes;
+      for (const n of lengths) bytes += Math.ceil((n * 8) / 16) * 16;
+      const have = mem.buffer.byteLength;
+      if (bytes > have) mem.grow(Math.ceil((bytes - have) / PAGE));
+      const views: Float64Array[] = [];
+      let at = tmpBytes;
+      for (const n of lengths) {
+        const v = new Float64Array(mem.buffer, at, n);
+        v.fill(0);
+        views.push(v);
+        at += Math.ceil((n * 8) / 16) * 16;
+      }
+      return views;
+    },
+    run(dp, mp, h, buf, d, m, isMagnitude) {
+      ex.bandDft(dp, mp, h, buf.basisCos.byteOffset, buf.basisSin.byteOffset, buf.even.byteOffset, buf.odd.byteOffset,
+        buf.factor.byteOffset, buf.out.byteOffset, d, m, isMagnitude ? 1 : 0, 0);
+    },
+  };
+}
