@@ -38,6 +38,9 @@ test("fetch with flags: events by box and magnitude, JSC windows around the orig
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /fetch: 2 of 2 events written to .*waveforms\.h5 \(2 fetched, 0 from the cache\)/);
+  // Not a terminal: the progress display ends with one plain line (a bar only on a TTY).
+  assert.match(r.stderr, /^fetch: 2\/2 windows {2}\S+\/s {2}\d+\.\d s {2}0 from the cache$/m);
+  assert.doesNotMatch(r.stderr, /\r/);
   const ev = server.log.find((l) => l.service === "event")!;
   assert.equal(ev.params.minmagnitude, "2.5");
   const lines = server.log.filter((l) => l.service === "dataselect").flatMap((l) => l.lines).sort();

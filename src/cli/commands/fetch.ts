@@ -10,7 +10,8 @@ import { parseTimeNs } from "../../core/time.js";
 import { DEFAULT_EVENT_PROVIDER, FDSN_PROVIDERS, FdsnClient, type EventQuery } from "../../io/fdsn/index.js";
 import { readCatalogFile } from "../../io/read-catalog.node.js";
 import { parseConfig } from "../../pipeline/config.js";
-import { EXIT, info, isInteractive, type CliContext } from "../context.js";
+import { EXIT, info, type CliContext } from "../context.js";
+import { startProgress, type Progress } from "../progress.js";
 
 /** The pipeline's own `data:` keys that fetch does not read: allowed, so one config serves `run` and `fetch`. */
 function pipelineOnlyKeys(): Set<string> {
@@ -174,7 +175,9 @@ export function registerFetch(program: Command, ctx: CliContext): void {
       const events = catalogPath ? { catalog: readCatalogFile(catalogPath).events } : { query };
       info(ctx, catalogPath ? `fetch: ${events.catalog!.length} events from ${catalogPath}` : `fetch: events from ${eventClient.serviceUrl("event")}`);
       const { fetchWaveformSet } = await import("../../pipeline/stages/fetch.js");
-      const bar = isInteractive(ctx) && ctx.verbosity !== "quiet";
+      // The shared progress display: a bar with rate and ETA on a terminal, else a line now and then and at the end.
+      let progress: Progress | undefined;
+      let lastDetail = "";
       const onSigint = (): void => controller.abort(new Error("interrupted"));
       process.once("SIGINT", onSigint);
       try {
@@ -182,9 +185,13 @@ export function registerFetch(program: Command, ctx: CliContext): void {
           outDir: resolve(flags.out), client, eventClient, events, channel: sel, reference, output: output as "velocity",
           ...defined({ beforeSeconds: num("--before", pick(flags.before, data.before), 0), afterSeconds: num("--after", pick(flags.after, data.after), 0), padSeconds: num("--pad", pick(flags.pad, data.pad), 0) }),
           useCache: flags.cache,
-          ...(bar ? { onProgress: (p) => ctx.stderr.write(`\rfetch ${progressBar(p.done, p.total)} ${p.done}/${p.total} windows  ${p.ratePerSecond.toFixed(1)}/s  ${p.fromCache} cached `) } : {}),
+          onProgress: (p) => {
+            progress ??= startProgress(ctx, "fetch", p.total, "windows");
+            lastDetail = `${p.fromCache} from the cache`;
+            progress.update(p.done, lastDetail);
+          },
         });
-        if (bar) ctx.stderr.write("\n");
+        progress?.finish(lastDetail);
         const reasons = new Map<string, number>();
         for (const x of r.rejected) reasons.set(x.reason, (reasons.get(x.reason) ?? 0) + 1);
         const why = [...reasons].map(([k, n]) => `${n} ${k}`).join(", ");
@@ -215,7 +222,3 @@ function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]?: Ex
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
-function progressBar(done: number, total: number, width = 24): string {
-  const n = total > 0 ? Math.round((done / total) * width) : width;
-  return `[${"#".repeat(n)}${".".repeat(width - n)}]`;
-}
