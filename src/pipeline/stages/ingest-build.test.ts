@@ -117,7 +117,13 @@ test("a continuous archive (two channels, many records) + a CSV of origin times 
   for (let k = 0; k < n; k++) z.set(row(set, first + k), 500 + k * spacing);
   for (let i = 0; i < e.length; i++) e[i] = Math.sin(i / 3) * 1e3;
   mkdirSync(join(dir, "archive"));
-  writeFileSync(join(dir, "archive", "day.ms3"), writeMiniseed3([trace("EHZ", startNs, z), trace("EHE", startNs, e)], { maxSamples: 1000 }));
+  // The archive ends with a record cut short (a transfer that broke off): dropped with a warning.
+  const records = writeMiniseed3([trace("EHZ", startNs, z), trace("EHE", startNs, e)], { maxSamples: 1000 });
+  const cutRecord = writeMiniseed3([trace("EHZ", startNs + 3_600_000_000_000n, e.subarray(0, 500))]).subarray(0, 300);
+  const archive = new Uint8Array(records.length + cutRecord.length);
+  archive.set(records);
+  archive.set(cutRecord, records.length);
+  writeFileSync(join(dir, "archive", "day.ms3"), archive);
   const rows: (string | number)[][] = [["evid", "time", "latitude", "longitude", "depth_km", "magnitude"]];
   for (let k = 0; k < n; k++) {
     // Origin 3 s after the window's first sample, which sits at sample 500 + k·spacing.
@@ -131,6 +137,9 @@ test("a continuous archive (two channels, many records) + a CSV of origin times 
   const ids = set.eventIds.slice(first, first + n);
   assert.deepEqual(r.keptEventIds, ids);
   assert.deepEqual(r.rejected, []);
+  // The reader's warning reaches the result (and so the run summary), naming the file and the byte offset.
+  assert.equal(r.warnings.length, 1, r.warnings.join(" | "));
+  assert.match(r.warnings[0]!, new RegExp(`day\\.ms3: .*record \\d+ at byte ${records.length}: truncated final record dropped`));
   const ws = await readWaveformSet(r.waveformSetPath);
   for (let k = 0; k < n; k++) assert.deepEqual(Array.from(ws.waveforms.data.subarray(k * 2501, (k + 1) * 2501)), Array.from(row(set, first + k)), ids[k]);
   await assertTutorialSpectrograms(r.storePath, ids);
