@@ -5,6 +5,7 @@
 // Internal layout is time-major (M×S, element (m, s) at m·S + s) so that the
 // forward and backward recursions read contiguous state vectors.
 import { digammaFast } from "./hmm-digamma.js";
+import { fingerprintWorkSize, hmmFingerprint } from "./hmm-fingerprint.js";
 import { accumulateLog, HMM_FLUSH as FLUSH, HMM_LN_FLUSH as LN_FLUSH, HMM_TINY as TINY, normalizeLog } from "./hmm-log.js";
 export { hmmEmission, hmmStatistics } from "./hmm-stats.js";
 export { HMM_FLUSH, HMM_TINY } from "./hmm-log.js";
@@ -446,6 +447,8 @@ export interface HmmLocalKernel {
   readonly gamT: Float64Array;
   /** hmmLocalPass on these buffers; returns Σ_m ln c_m of the last repeat. `tiny` as in hmmLocalPass (tests). */
   localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny?: number): number;
+  /** The fingerprint (ALGORITHM.md §3.3) of the current A and Ppi into out (S×S). */
+  fingerprint(out: Float64Array): void;
 }
 
 /** The plain TypeScript local-pass kernel. */
@@ -459,9 +462,11 @@ export class JsHmmKernel implements HmmLocalKernel {
   readonly Ppi: Float64Array;
   gamT: Float64Array = new Float64Array(0);
   #work: Float64Array = new Float64Array(0);
+  readonly #fpWork: Float64Array;
 
   constructor(S: number, M: number) {
     this.S = S;
+    this.#fpWork = new Float64Array(fingerprintWorkSize(S));
     this.A = new Float64Array(S * S);
     this.Ppi = new Float64Array(S);
     this.ensure(M);
@@ -479,5 +484,9 @@ export class JsHmmKernel implements HmmLocalKernel {
 
   localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny = TINY): number {
     return hmmLocalPass(this.S, M, J, isPython, needA, tauPpi, tauA, this.PrT, this.lnPrT, this.A, this.Ppi, this.gamT, this.#work, tiny);
+  }
+
+  fingerprint(out: Float64Array): void {
+    hmmFingerprint(this.S, this.A, this.Ppi, out, this.#fpWork);
   }
 }

@@ -279,6 +279,39 @@ export const HMM_WAT = `(module
       (br $il)))
   )
 ${HMM_PY_SWEEP_WAT}
+
+  ;; Fingerprint series (ALGORITHM.md §3.3), t = 1…T: y = xᵀ(cĀ) (zero x_i skipped), then
+  ;; x = y with entries below flush set to 0, v += x. cĀ S×S; x, v, y S doubles.
+  (func $fpSeries (export "hmmFpSeries") (param $S i32) (param $T i32) (param $cA i32) (param $x i32) (param $vs i32) (param $y i32) (param $flush f64)
+    ${COMMON_LOCALS} (local $t i32) (local $fv v128) (local $yv v128)
+    (local.set $rowB (i32.shl (local.get $S) (i32.const 3)))
+    (local.set $fv (f64x2.splat (local.get $flush)))
+    (local.set $t (i32.const 1))
+    (block $te (loop $tl
+      (br_if $te (i32.gt_s (local.get $t) (local.get $T)))
+      ${columnBlocks((pairs) => `
+        (local.set $pv (local.get $x))
+        (local.set $pvEnd (i32.add (local.get $x) (local.get $rowB)))
+        (local.set $pm (i32.add (local.get $cA) (local.get $j)))
+        ${splatLoop(pairs, V0, "(local.get $rowB)")}
+        ${storeAcc(pairs, "(i32.add (local.get $y) (local.get $j))")}`)}
+      (local.set $j (i32.const 0))
+      (block $ue (loop $ul
+        (br_if $ue (i32.gt_s (i32.add (local.get $j) (i32.const 16)) (local.get $rowB)))
+        (local.set $yv (v128.load (i32.add (local.get $y) (local.get $j))))
+        (local.set $yv (v128.andnot (local.get $yv) (f64x2.lt (local.get $yv) (local.get $fv))))
+        (v128.store (i32.add (local.get $x) (local.get $j)) (local.get $yv))
+        (v128.store (i32.add (local.get $vs) (local.get $j)) (f64x2.add (v128.load (i32.add (local.get $vs) (local.get $j))) (local.get $yv)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $ul)))
+      (if (i32.lt_s (local.get $j) (local.get $rowB)) (then
+        (local.set $v (f64.load (i32.add (local.get $y) (local.get $j))))
+        (local.set $v (select (f64.const 0) (local.get $v) (f64.lt (local.get $v) (local.get $flush))))
+        (f64.store (i32.add (local.get $x) (local.get $j)) (local.get $v))
+        (f64.store (i32.add (local.get $vs) (local.get $j)) (f64.add (f64.load (i32.add (local.get $vs) (local.get $j))) (local.get $v)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tl)))
+  )
 )`;
 
 /** C accumulation over m: $pv walks α_{m,i} (stride rowB), $pm walks W_{m+1, j…}. */

@@ -63,3 +63,28 @@ test("a WebAssembly repeat whose normaliser underflows is redone by the JS sweep
     assert.ok(same(js.A, wa.A, S * S) && same(js.gamT, wa.gamT, M * S));
   }
 });
+
+test("the WebAssembly fingerprint series equals the JS fingerprint bit for bit (S = 1…16, after a local pass)", () => {
+  for (const [S, M, spread] of [[1, 5, 3], [2, 9, 10], [3, 17, 40], [6, 51, 200], [7, 12, 5], [15, 62, 300], [16, 20, 50]] as const) {
+    for (const isPython of [false, true]) {
+      const js = new JsHmmKernel(S, M);
+      const wa = new WasmHmmKernel(S, M);
+      fill(js, S, M, S * 17 + M, spread);
+      fill(wa, S, M, S * 17 + M, spread);
+      js.localPass(M, 20, isPython, true, 0.01 / S, 0.1 / S);
+      wa.localPass(M, 20, isPython, true, 0.01 / S, 0.1 / S);
+      const a = new Float64Array(S * S), b = new Float64Array(S * S);
+      js.fingerprint(a);
+      wa.fingerprint(b);
+      assert.ok(same(a, b, S * S), `fingerprint S=${S} M=${M} ${isPython ? "python" : "paisley"}`);
+      // Rows of Ā sum to 1, so √(Σ_j FP_ij²) = v_i, and v sums to 1.
+      let total = 0;
+      for (let i = 0; i < S; i++) {
+        let r = 0;
+        for (let j = 0; j < S; j++) r += a[i * S + j]! ** 2;
+        total += Math.sqrt(r);
+      }
+      assert.ok(Math.abs(total - 1) < 1e-12, `Σ_i √(Σ_j FP_ij²) = Σ v_i = 1, got ${total}`);
+    }
+  }
+});

@@ -3,6 +3,7 @@
 // bits as the JS kernel (same operations in the same order); a repeat whose
 // normalisers underflow is redone by the JS sweep (log-domain path).
 import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
+import { FINGERPRINT_FLUSH, FINGERPRINT_T, fingerprintFinish, fingerprintPrepare, fingerprintWorkSize } from "../js/hmm-fingerprint.js";
 import { HMM_WAT } from "./hmm-wat.js";
 import { assembleWat } from "./wat.js";
 
@@ -16,6 +17,7 @@ interface HmmExports {
   hmmAccumulate(S: number, M: number, exact: number, alpha: number, W: number, eA: number, A: number, tauA: number): void;
   hmmPySweep(S: number, M: number, mode: number, eA: number, ePi: number, pr: number, b: number, alpha: number, gam: number,
     F: number, W: number, acc: number, A: number, cs: number, lists: number, tauA: number, tiny: number, flush: number): number;
+  hmmFpSeries(S: number, T: number, cA: number, x: number, v: number, y: number, flush: number): void;
 }
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -55,6 +57,7 @@ export class WasmHmmKernel implements HmmLocalKernel {
   Ppi: Float64Array = new Float64Array(0);
   gamT: Float64Array = new Float64Array(0);
   #work: Float64Array = new Float64Array(0);
+  #fpWork: Float64Array = new Float64Array(0);
   #lay: HmmWorkLayout = hmmWorkLayout(1, 1);
   readonly #mem: WasmMemory;
   readonly #ex: HmmExports;
@@ -72,7 +75,7 @@ export class WasmHmmKernel implements HmmLocalKernel {
     if (M <= this.capacity) return;
     const S = this.S;
     const lay = hmmWorkLayout(S, M);
-    const total = 3 * M * S + S * S + S + lay.size;
+    const total = 3 * M * S + S * S + S + fingerprintWorkSize(S) + lay.size;
     const have = this.#mem.buffer.byteLength;
     if (total * 8 > have) this.#mem.grow(Math.ceil((total * 8 - have) / PAGE));
     // Growing detaches the old views; nothing in them needs keeping (localPass starts from A = 1).
@@ -84,9 +87,20 @@ export class WasmHmmKernel implements HmmLocalKernel {
     this.gamT = view(M * S);
     this.A = view(S * S);
     this.Ppi = view(S);
+    this.#fpWork = view(fingerprintWorkSize(S));
     this.#work = view(lay.size);
     this.#lay = lay;
     this.capacity = M;
+  }
+
+  fingerprint(out: Float64Array): void {
+    const S = this.S;
+    const w = this.#fpWork;
+    fingerprintPrepare(S, this.A, this.Ppi, w);
+    // Work layout (hmm-fingerprint.ts): Ā, cĀ (S×S each), v, x, y (S each).
+    const cA = w.byteOffset + 8 * S * S, v = cA + 8 * S * S, x = v + 8 * S, y = x + 8 * S;
+    this.#ex.hmmFpSeries(S, FINGERPRINT_T, cA, x, v, y, FINGERPRINT_FLUSH);
+    fingerprintFinish(S, w, out);
   }
 
   localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny = TINY): number {

@@ -2,7 +2,6 @@ import { DataError, NotFittedError, OptionError, ShapeError } from "../../core/e
 import { matrix, type Matrix } from "../../core/matrix.js";
 import { Rng } from "../../core/rng.js";
 import { hmmBatchSize, hmmRho } from "../schedules.js";
-import { fingerprintInto } from "../fingerprint.js";
 import { addStatistics, checkSequence, HmmWorkspace, localPass } from "./local-pass.js";
 import { PYTHON_DEFAULT_NEFF, resolveHmmOptions } from "./options.js";
 import { fromHmmState, fromHmmMatrices, toHmmState, type HmmMatrices, type HmmParams } from "./state.js";
@@ -155,7 +154,7 @@ export class BayesianHmm {
     const A = ws.A.slice();
     const pi = ws.Ppi.slice();
     const fp = new Float64Array(S * S);
-    fingerprintInto(S, A, pi, fp, new Float64Array(2 * S * S + 3 * S));
+    ws.kernel.fingerprint(fp);
     return { fingerprint: matrix(fp, S, S), A: matrix(A, S, S), pi, gamma: matrix(gamma, S, M), logLikelihood };
   }
 
