@@ -86,6 +86,25 @@ test("spectrograms of tutorial_waveforms.h5 (nperseg 64, noverlap 16, nfft 512, 
   assert.deepEqual(await contents(out2), await contents(out));
 });
 
+test("the h5py-written specufex_processing data file, as specufex_processing runs it (0.512 s windows, 25 % overlap, --normalize-waveforms), gives the tutorial's spectrograms (rtol 1e-9)", async () => {
+  const out = join(tmp(), "sg.h5");
+  const r = await runCli(["spectrograms", "--input", sharedPath(`${layouts}/processing_data.h5`), "--out", out, "--window-seconds", "0.512", "--overlap", "0.25", "--normalize-waveforms", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.inputLayout, "processing");
+  assert.deepEqual([summary.events, summary.spectrograms, summary.nperseg, summary.noverlap, summary.nfft, summary.normalizeWaveforms], [60, 60, 64, 16, 512, true]);
+  const ref = await H5File.open(sharedPath(`${layouts}/tutorial_results.h5`));
+  const ours = await H5File.open(out);
+  try {
+    const ids = ref.keys("spectrograms").filter((k) => /^\d+$/.test(k));
+    assert.deepEqual(ours.keys("spectrograms").filter((k) => /^\d+$/.test(k)), ids);
+    for (const id of ids) assertGolden(ours.readMatrix(`spectrograms/${id}`), ref.readMatrix(`spectrograms/${id}`), { rtol: 1e-9, label: `spectrograms/${id}` });
+  } finally {
+    ours.close();
+    ref.close();
+  }
+});
+
 test("a waveform set with a NaN sample and a too-short waveform: exit 0, both in rejected.csv with reasons, the rest computed", async () => {
   const dir = tmp();
   const set = await readWaveformSet(sharedPath(`${layouts}/tutorial_waveforms.h5`));
