@@ -65,10 +65,12 @@ function micro(R: number, cols: Cols, ratio: boolean): string {
         L.push(`(local.set $xv (v128.load${off} (i32.add (local.get $x) (local.get $cp))))`);
         L.push(`(local.set $rv (f64x2.div (local.get $xv) (local.get $acc${r}${v})))`);
         L.push(`(local.set $ok (v128.and (f64x2.ge (local.get $acc${r}${v}) (local.get $zminv)) (f64x2.le (local.get $rv) (local.get $rmaxv))))`);
+        // Where both lanes are fine X/Z is already R (0 where X = 0); the markers only on the rare other path.
+        L.push(`(if (v128.any_true (v128.not (local.get $ok))) (then`);
         L.push(`(local.set $xz (f64x2.eq (local.get $xv) ${zero}))`);
         L.push(`(local.set $rv (v128.bitselect (local.get $rv) (v128.const f64x2 -1 -1) (local.get $ok)))`);
         L.push(`(local.set $rv (v128.bitselect ${zero} (local.get $rv) (local.get $xz)))`);
-        L.push(`(local.set $cnt (i64x2.sub (local.get $cnt) (v128.not (v128.or (local.get $ok) (local.get $xz)))))`);
+        L.push(`(local.set $cnt (i64x2.sub (local.get $cnt) (v128.not (v128.or (local.get $ok) (local.get $xz)))))))`);
         L.push(`(v128.store${off} (i32.add (local.get $c) (local.get $cp)) (local.get $rv))`);
       }
     }
