@@ -70,3 +70,17 @@ test("dbscan kinds: core, border, noise on a hand-made line", () => {
 test("dbscan requires eps (OptionError)", () => {
   assert.throws(() => dbscan(fromRows([[0]]), {} as never), OptionError);
 });
+
+test("dbscan with a far outlier (grid too large for the flat cell array: the hashed grid) equals a plain O(N²) DBSCAN", () => {
+  const rng = new Rng(8);
+  for (const f of [2, 3]) {
+    const n = 300;
+    const data = new Float64Array(n * f);
+    for (let i = 0; i < n; i++) for (let p = 0; p < f; p++) data[i * f + p] = (i % 3) * 2 + 0.6 * rng.normal();
+    data[7 * f] = 1e6;
+    const x = { data, shape: [n, f] as const };
+    const r = dbscan(x, { eps: 0.4, minSamples: 4 });
+    assert.deepEqual(Array.from(r.labels), Array.from(naiveDbscan(x, 0.4, 4)), `f = ${f}`);
+    assert.equal(r.labels[7], -1);
+  }
+});

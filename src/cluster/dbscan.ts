@@ -41,7 +41,7 @@ export function dbscan(x: Matrix, options: DbscanOptions): DbscanResult {
   if (o.eps === undefined) throw new OptionError(`dbscan option "eps" is required (a finite number > 0)`, { field: "eps" });
   checkFinite("dbscan", x);
   const [n, f] = x.shape;
-  const nb = f <= 3 ? gridNeighbours(x, o.eps) : bruteNeighbours(x, o.eps);
+  const nb = f <= 3 ? (denseGridNeighbours(x, o.eps) ?? gridNeighbours(x, o.eps)) : bruteNeighbours(x, o.eps);
   const { start, list } = nb;
   const isCore = new Uint8Array(n);
   let nCore = 0;
@@ -104,6 +104,114 @@ class IntBuffer {
     }
     this.data[this.length++] = v;
   }
+}
+
+/**
+ * gridNeighbours with the cells in a flat array (when the grid's bounding box has at most ~8n
+ * cells): points sorted by cell with their coordinates copied contiguously, a cell's neighbours
+ * found by fixed index offsets (one empty cell of padding on each side, so no offset wraps). The
+ * pairs and the distance test are gridNeighbours'. Null when the grid would be too large.
+ */
+function denseGridNeighbours(x: Matrix, eps: number): Neighbours | null {
+  const [n, f] = x.shape;
+  const a = x.data;
+  const eps2 = eps * eps;
+  const lo = [0, 0, 0];
+  const dims = [3, 3, 3];
+  for (let p = 0; p < f; p++) {
+    let m = Infinity;
+    let M = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = a[i * f + p]!;
+      if (v < m) m = v;
+      if (v > M) M = v;
+    }
+    lo[p] = m;
+    const cells = Math.floor((M - m) / eps) + 3;
+    if (!(cells <= 8 * n + 64)) return null;
+    dims[p] = cells;
+  }
+  const g1 = dims[1]!;
+  const g2 = dims[2]!;
+  const G = dims[0]! * g1 * g2;
+  if (G > 8 * n + 4096) return null;
+  // cell of each point, and the points sorted by cell (counting sort)
+  const key = new Int32Array(n);
+  const cellStart = new Int32Array(G + 1);
+  for (let i = 0; i < n; i++) {
+    let k = 0;
+    for (let p = 0; p < 3; p++) {
+      const c = p < f ? Math.floor((a[i * f + p]! - lo[p]!) / eps) + 1 : 1;
+      k = k * dims[p]! + c;
+    }
+    key[i] = k;
+    cellStart[k + 1]! += 1;
+  }
+  for (let c = 0; c < G; c++) cellStart[c + 1]! += cellStart[c]!;
+  const at = cellStart.slice(0, G);
+  const order = new Int32Array(n);
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  const pz = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = at[key[i]!]!++;
+    order[u] = i;
+    px[u] = a[i * f]!;
+    if (f > 1) py[u] = a[i * f + 1]!;
+    if (f > 2) pz[u] = a[i * f + 2]!;
+  }
+  // the 13 forward neighbour cells as index offsets ((d0, d1, d2) > 0 lexicographically)
+  const offsets = new Int32Array(13);
+  let no = 0;
+  for (let d0 = -1; d0 <= 1; d0++) for (let d1 = -1; d1 <= 1; d1++) for (let d2 = -1; d2 <= 1; d2++) {
+    if (d0 > 0 || (d0 === 0 && (d1 > 0 || (d1 === 0 && d2 > 0)))) offsets[no++] = (d0 * g1 + d1) * g2 + d2;
+  }
+  let pairs = new Int32Array(Math.max(1024, 16 * n));
+  let np = 0;
+  const degree = new Int32Array(n).fill(1); // sorted positions; each point is its own neighbour
+  for (let c = 0; c < G; c++) {
+    const s0 = cellStart[c]!;
+    const s1 = cellStart[c + 1]!;
+    if (s0 === s1) continue;
+    for (let o = -1; o < 13; o++) {
+      const other = o < 0 ? c : c + offsets[o]!;
+      const t1 = cellStart[other + 1]!;
+      for (let u = s0; u < s1; u++) {
+        const xu = px[u]!, yu = py[u]!, zu = pz[u]!;
+        for (let v = o < 0 ? u + 1 : cellStart[other]!; v < t1; v++) {
+          // Σ_p (a_p − b_p)² in p order, as gridNeighbours (absent dimensions add exact zeros)
+          const dx = xu - px[v]!;
+          const dy = yu - py[v]!;
+          const dz = zu - pz[v]!;
+          if (dx * dx + dy * dy + dz * dz <= eps2) {
+            if (np + 2 > pairs.length) {
+              const grown = new Int32Array(pairs.length * 2);
+              grown.set(pairs);
+              pairs = grown;
+            }
+            pairs[np++] = u;
+            pairs[np++] = v;
+            degree[u]!++;
+            degree[v]!++;
+          }
+        }
+      }
+    }
+  }
+  // CSR in the original numbering
+  const start = new Int32Array(n + 1);
+  for (let u = 0; u < n; u++) start[order[u]! + 1] = degree[u]!;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const list = new Int32Array(start[n]!);
+  const fill = start.slice(0, n);
+  for (let i = 0; i < n; i++) list[fill[i]!++] = i;
+  for (let q = 0; q < np; q += 2) {
+    const i = order[pairs[q]!]!;
+    const j = order[pairs[q + 1]!]!;
+    list[fill[i]!++] = j;
+    list[fill[j]!++] = i;
+  }
+  return { start, list };
 }
 
 /**
