@@ -103,6 +103,15 @@ test("per-event miniSEED files + a CSV of P picks → the tutorial's waveform se
   });
   assert.match(ws.otime[0]!, /^2016-10-13 00:00:01\.123000$/);
   await assertTutorialSpectrograms(r.storePath, keptIdx.map((i) => ids[i]!));
+
+  // The other window policy: event 6's window, 1 s (125 samples) before its file, is padded with zeros and warned.
+  const padded = await buildDataset({ outDir: join(dir, "padded"), catalog: join(dir, "picks.csv"), reference: "pick", onBadWindow: "pad-zero", preprocessing: RAW });
+  assert.deepEqual(padded.keptEventIds, [0, 1, 2, 4, 6, 7].map((i) => ids[i]));
+  assert.ok(padded.warnings.includes(`event ${ids[6]}: 125 samples padded with zeros`), padded.warnings.join(" | "));
+  const pws = await readWaveformSet(padded.waveformSetPath);
+  const six = pws.waveforms.data.subarray(4 * 2501, 5 * 2501);
+  assert.deepEqual(Array.from(six.subarray(0, 125)), new Array(125).fill(0));
+  assert.deepEqual(Array.from(six.subarray(125)), Array.from(row(set, 6).subarray(0, 2501 - 125)));
 });
 
 test("a continuous archive (two channels, many records) + a CSV of origin times → windows cut from the chosen channel, equal to the tutorial's", async () => {
