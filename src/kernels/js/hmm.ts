@@ -19,6 +19,8 @@ export interface HmmWorkLayout {
   readonly under: number; readonly cs: number; readonly eKey: number; readonly eVal: number;
   /** specufex-python (WebAssembly sweep): the M scalars of β, and 2·S i32 nonzero lists. */
   readonly bvec: number; readonly lists: number; readonly vTau: number;
+  /** The previous repeat's inputs A (S×S) and π (S), see hmmSameInputs. */
+  readonly prev: number;
   readonly size: number;
 }
 
@@ -26,12 +28,12 @@ export interface HmmWorkLayout {
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, S, M, M, S, 2 * S, M, S, S];
+  const sizes = [MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, S, M, M, S, 2 * S, M, S, S, SS + S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
-  const [alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  return { alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, size: o };
+  const [alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  return { alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
 }
 
 /** The layout's offsets as byte addresses, for a workspace starting at byte `base` (the WebAssembly kernel's pointers). */
@@ -44,6 +46,27 @@ export function hmmLayoutOffsets(lay: HmmWorkLayout, base: number): Record<Exclu
 /** Doubles of workspace that `hmmLocalPass` needs for S states and M time steps. */
 export function hmmLocalWorkSize(S: number, M: number): number {
   return hmmWorkLayout(S, M).size;
+}
+
+/**
+ * True when A and π equal the inputs of the previous repeat (saved at work[lay.prev]),
+ * else saves them and returns false. A repeat is a function of A and π alone (the
+ * emission likelihoods being fixed), so equal inputs mean the previous repeat's
+ * output is a fixed point: every further repeat before the last gives it again,
+ * and the caller jumps to the last repeat with identical results.
+ */
+export function hmmSameInputs(S: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout, first: boolean): boolean {
+  const SS = S * S;
+  const p = lay.prev;
+  let same = !first;
+  if (same) {
+    for (let i = 0; i < SS; i++) if (A[i] !== work[p + i]) { same = false; break; }
+    if (same) for (let i = 0; i < S; i++) if (Ppi[i] !== work[p + SS + i]) { same = false; break; }
+  }
+  if (same) return true;
+  for (let i = 0; i < SS; i++) work[p + i] = A[i]!;
+  for (let i = 0; i < S; i++) work[p + SS + i] = Ppi[i]!;
+  return false;
 }
 
 /** How a sweep forms A: 0 the fast product (repeats before the last), 1 the package's exact order (last repeat of a transform), 2 not at all (last repeat of a fit). */
@@ -103,10 +126,16 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
   let sp = 0;
   for (let i = 0; i < S; i++) sp += Ppi[i]!;
   const psiSum = digammaFast(sp);
-  const psiTauPi = digammaFast(tauPpi);
+  const vTauPi = digammaFast(tauPpi) - psiSum;
+  const eTauPi = vTauPi < LN_FLUSH ? 0 : Math.exp(vTauPi);
   for (let i = 0; i < S; i++) {
     const x = Ppi[i]!;
-    const v = (x === tauPpi ? psiTauPi : digammaFast(x)) - psiSum;
+    if (x === tauPpi) {
+      work[lnPi + i] = vTauPi;
+      work[ePi + i] = eTauPi;
+      continue;
+    }
+    const v = digammaFast(x) - psiSum;
     work[lnPi + i] = v;
     work[ePi + i] = v < LN_FLUSH ? 0 : Math.exp(v);
   }
@@ -419,6 +448,10 @@ export function hmmLocalPass(
   let logLik = 0;
   for (let ite = 0; ite < J; ite++) {
     const last = ite === J - 1;
+    if (!last && hmmSameInputs(S, A, Ppi, work, lay, ite === 0)) {
+      ite = J - 2; // a fixed point: straight to the last repeat
+      continue;
+    }
     hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay);
     logLik = hmmSweep(S, M, isPython, last ? (needA ? 1 : 2) : 0, tauA, PrT, lnPrT, A, gamT, work, lay, tiny, last);
     for (let s = 0; s < S; s++) Ppi[s] = tauPpi + gamT[s]!;

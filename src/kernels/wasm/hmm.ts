@@ -2,7 +2,7 @@
 // Ã and π̃ (digamma, exp) stay in JS, the S²·M loops run in the module. Same
 // bits as the JS kernel (same operations in the same order); a repeat whose
 // normalisers underflow is redone by the JS sweep (log-domain path).
-import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
+import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmSameInputs, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
 import { FINGERPRINT_FLUSH, FINGERPRINT_T, fingerprintFinish, fingerprintPrepare, fingerprintWorkSize } from "../js/hmm-fingerprint.js";
 import { HMM_WAT } from "./hmm-wat.js";
 import { assembleWat } from "./wat.js";
@@ -129,6 +129,10 @@ export class WasmHmmKernel implements HmmLocalKernel {
     for (let ite = 0; ite < J; ite++) {
       const last = ite === J - 1;
       const mode = last ? (needA ? 1 : 2) : 0;
+      if (!last && hmmSameInputs(S, A, Ppi, work, lay, ite === 0)) {
+        ite = J - 2; // a fixed point: straight to the last repeat (hmmSameInputs)
+        continue;
+      }
       hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay, isPython);
       if (isPython) {
         const status = ex.hmmPySweep(S, M, mode, b.eA, b.ePi, pr, b.bvec, b.alpha, gam, b.F, b.W, b.scratch, a, b.cs, b.lists, tauA, tiny, FLUSH);
