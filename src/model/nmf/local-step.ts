@@ -36,10 +36,12 @@ export class NmfLocalStep {
   readonly #S: Float64Array;
   readonly #fix: Float64Array;
   readonly #colMax: Float64Array;
+  readonly #rowSum: Float64Array;
+  readonly #ones: Float64Array;
 
   /** Doubles `allocate` takes from a workspace. */
   static size(D: number, K0: number, capacity: number): number {
-    return 2 * D * capacity + 5 * K0 * capacity + capacity;
+    return 2 * D * capacity + 5 * K0 * capacity + 2 * capacity + D;
   }
 
   /** Views from `ws`, which must also hold the inputs' lnEW, eW and lnH2 (one memory for the kernels). */
@@ -54,6 +56,9 @@ export class NmfLocalStep {
     this.#S = ws.take(K0 * capacity);
     this.#fix = ws.take(K0 * capacity);
     this.#colMax = ws.take(capacity);
+    this.#rowSum = ws.take(D);
+    this.#ones = ws.take(capacity);
+    this.#ones.fill(1);
   }
 
   /**
@@ -80,7 +85,20 @@ export class NmfLocalStep {
       } else {
         kernels.expectationExp(K, M, H1, lnH2, invT, lnEH, eH, colMax);
       }
-      const marked = kernels.poissonRatio(D, M, K, eW, eH, X, R, Z_MIN);
+      let marked: number;
+      if (t === 1) {
+        // Z = E_W·1 is the row sums of E_W in every column: summed in the product's order
+        // (k = 0, 1, …; E_W·1 is exact), so the ratio over a D×1 by 1×M product has the same bits.
+        const rowSum = this.#rowSum;
+        for (let d = 0; d < D; d++) {
+          let z = 0;
+          for (let k = 0; k < K; k++) z += eW[d * K + k]!;
+          rowSum[d] = z;
+        }
+        marked = kernels.poissonRatio(D, M, 1, rowSum, this.#ones, X, R, Z_MIN);
+      } else {
+        marked = kernels.poissonRatio(D, M, K, eW, eH, X, R, Z_MIN);
+      }
       if (marked > 0) {
         fix.fill(0, 0, KM);
         exactContributions(D, K, M, X, R, lnEW, lnEH, fix, true);
