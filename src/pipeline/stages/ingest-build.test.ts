@@ -53,11 +53,11 @@ async function assertTutorialSpectrograms(storePath: string, ids: readonly strin
   }
 }
 
-test("per-event miniSEED files + a CSV of P picks → the tutorial's waveform set and spectrograms; a missing file, a window off the data and a NaN are rejected by name", async () => {
+test("per-event miniSEED files + a CSV of P picks → the tutorial's waveform set and spectrograms; a missing file, a window off the data, another sampling rate and a NaN are rejected by name", async () => {
   const set = await readWaveformSet(sharedPath(`${LAYOUTS}/tutorial_waveforms.h5`));
   const dir = tmp();
   const base = parseTimeNs("2016-10-13T00:00:00Z");
-  const n = 8;
+  const n = 9;
   const rows: (string | number)[][] = [["event_ID", "otime", "lat", "lon", "depth", "mag", "pick_time", "file"]];
   for (let i = 0; i < n; i++) {
     const id = set.eventIds[i]!;
@@ -65,7 +65,9 @@ test("per-event miniSEED files + a CSV of P picks → the tutorial's waveform se
     const startNs = base + BigInt(i) * 3_600_000_000_000n + 123_000_000n;
     const data = row(set, i);
     if (i === 5) data[1234] = NaN;
-    if (i !== 3) writeFileSync(join(dir, `${id}.ms3`), writeMiniseed3([trace("EHZ", startNs, data)], { maxSamples: 700 }));
+    // Event 8 is sampled at 100 Hz, unlike the others.
+    const t = i === 8 ? { ...trace("EHZ", startNs, data), sampleRateHz: 100 } : trace("EHZ", startNs, data);
+    if (i !== 3) writeFileSync(join(dir, `${id}.ms3`), writeMiniseed3([t], { maxSamples: 700 }));
     // Event 6's pick is 1 s early: its window starts before the file.
     const pickNs = startNs + 3_000_000_000n - (i === 6 ? 1_000_000_000n : 0n);
     rows.push([id, formatIsoNs(pickNs - 2_000_000_000n), set.lat[i]!, set.lon[i]!, set.depth[i]!, set.mag[i]!, formatIsoNs(pickNs), `${id}.ms3`]);
@@ -79,14 +81,15 @@ test("per-event miniSEED files + a CSV of P picks → the tutorial's waveform se
   assert.equal(r.eventsIn, n);
   assert.deepEqual(r.keptEventIds, keptIdx.map((i) => ids[i]));
   assert.equal(r.sampleRateHz, 125);
-  assert.deepEqual(r.rejected.map((x) => [x.eventId, x.stage]), [[ids[3], "ingest"], [ids[5], "spectrograms"], [ids[6], "ingest"]]);
+  assert.deepEqual(r.rejected.map((x) => [x.eventId, x.stage]), [[ids[3], "ingest"], [ids[5], "spectrograms"], [ids[6], "ingest"], [ids[8], "ingest"]]);
   assert.match(r.rejected[0]!.reason, new RegExp(`${ids[3]}\\.ms3`));
   assert.match(r.rejected[1]!.reason, /sample 1234 is NaN/);
   assert.match(r.rejected[2]!.reason, new RegExp(`event ${ids[6]}.*(before|off|start)`));
+  assert.equal(r.rejected[3]!.reason, `event ${ids[8]}: sampled at 100 Hz, the first usable event at 125 Hz`);
   assert.deepEqual(progress.filter((p) => p.startsWith("ingest")).at(-1), `ingest ${n}/${n}`);
   const csvRows = readFileSync(r.rejectedPath, "utf8").trim().split("\n");
   assert.equal(csvRows[0], "event_ID,stage,reason");
-  assert.deepEqual(csvRows.slice(1).map((l) => l.split(",")[0]), [ids[3], ids[5], ids[6]]);
+  assert.deepEqual(csvRows.slice(1).map((l) => l.split(",")[0]), [ids[3], ids[5], ids[6], ids[8]]);
 
   // The waveform set (FORMATS.md §1): the tutorial's rows, exactly, with the catalogue's values.
   const ws = await readWaveformSet(r.waveformSetPath);
