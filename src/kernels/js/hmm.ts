@@ -19,21 +19,27 @@ export interface HmmWorkLayout {
   readonly under: number; readonly cs: number; readonly eKey: number; readonly eVal: number;
   /** specufex-python (WebAssembly sweep): the M scalars of β, and 2·S i32 nonzero lists. */
   readonly bvec: number; readonly lists: number; readonly vTau: number;
+  /** Kept across calls (hmmPrepare): τA, ψ(τA), τπ, ψ(τπ), and the row sums ψ(rs) and τA's Ã were computed for. */
+  readonly consts: number; readonly rsKey: number;
   /** The previous repeat's inputs A (S×S) and π (S), see hmmSameInputs. */
   readonly prev: number;
   readonly size: number;
 }
 
-/** The workspace layout for S states and M time steps. */
+/**
+ * The workspace layout for S states and M time steps. The first fields (consts,
+ * rsKey, psiRow, vTau, eVal) sit at offsets that depend on S alone: hmmPrepare
+ * keeps values there across repeats and calls, keyed by their inputs.
+ */
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, S, M, M, S, 2 * S, M, S, S, SS + S];
+  const sizes = [4, S, S, S, 2 * S, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
-  const [alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  return { alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
+  const [consts, rsKey, psiRow, vTau, eVal, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, ws, lnPi, under, cs, eKey, bvec, lists, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  return { consts, rsKey, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
 }
 
 /** The layout's offsets as byte addresses, for a workspace starting at byte `base` (the WebAssembly kernel's pointers). */
@@ -82,18 +88,30 @@ export type HmmAMode = 0 | 1 | 2;
  * operations on the same inputs, computed once (τA's per r up front, others cached).
  */
 export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout, onlyEA = false): void {
-  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau } = lay;
-  // Per r: vTau = ln Ã and eVal[r] = Ã of an entry equal to τA; eKey, eVal[S + r] the last other value.
-  const psiTau = digammaFast(tauA);
+  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey } = lay;
+  // Per r: vTau = ln Ã and eVal[r] = Ã of an entry equal to τA, for the row sum rsKey[r]
+  // (kept across calls: rows of unvisited states stay all τA); eKey, eVal[S + r] the last other value.
+  if (work[consts] !== tauA) {
+    work[consts] = tauA;
+    work[consts + 1] = digammaFast(tauA);
+    for (let i = 0; i < S; i++) work[rsKey + i] = NaN;
+  }
+  if (work[consts + 2] !== tauPpi) {
+    work[consts + 2] = tauPpi;
+    work[consts + 3] = digammaFast(tauPpi);
+  }
+  const psiTau = work[consts + 1]!;
   for (let i = 0; i < S; i++) {
     let rs = 0;
     for (let l = 0; l < S; l++) rs += A[i * S + l]!;
+    work[eKey + i] = NaN;
+    if (rs === work[rsKey + i]) continue;
+    work[rsKey + i] = rs;
     const pr = digammaFast(rs);
     work[psiRow + i] = pr;
     const v = psiTau - pr;
     work[vTau + i] = v;
     work[eVal + i] = v < LN_FLUSH ? 0 : Math.exp(v);
-    work[eKey + i] = NaN;
   }
   let lastX = NaN;
   let lastPsi = 0;
@@ -126,7 +144,7 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
   let sp = 0;
   for (let i = 0; i < S; i++) sp += Ppi[i]!;
   const psiSum = digammaFast(sp);
-  const vTauPi = digammaFast(tauPpi) - psiSum;
+  const vTauPi = work[consts + 3]! - psiSum;
   const eTauPi = vTauPi < LN_FLUSH ? 0 : Math.exp(vTauPi);
   for (let i = 0; i < S; i++) {
     const x = Ppi[i]!;
