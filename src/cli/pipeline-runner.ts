@@ -4,7 +4,8 @@ import { runPipeline, type RunOptions } from "../pipeline/run.js";
 import { InterruptedError, type StageProgress } from "../pipeline/stage.js";
 import { formatSummary, type RunSummary } from "../pipeline/summary.js";
 import { renderRunReport } from "../report/render.node.js";
-import { EXIT, info, type CliContext } from "./context.js";
+import { STAGE_DEFINITIONS } from "../pipeline/stages/index.js";
+import { debug, EXIT, info, type CliContext } from "./context.js";
 import { interruptSignal } from "./interrupt.js";
 import { startProgress, type Progress } from "./progress.js";
 
@@ -25,6 +26,8 @@ export function stageOption(value: string | undefined, flag: string): StageName 
 
 /** Runs the pipeline; returns the summary, or undefined when it was interrupted (exit code set). */
 export async function runPipelineFromCli(ctx: CliContext, config: SpecufexConfig, options: PipelineCliOptions): Promise<RunSummary | undefined> {
+  // --verbose: the resolved settings of every stage (what its completion record will hold).
+  for (const def of STAGE_DEFINITIONS) debug(ctx, `${def.name}: settings ${JSON.stringify(def.settings(config))}`);
   const interrupt = interruptSignal(ctx);
   let bar: { stage: StageName; progress: Progress } | undefined;
   const onProgress = (p: StageProgress): void => {

@@ -9,23 +9,27 @@ export interface Progress {
 const LINE_INTERVAL_MS = 10_000;
 const BAR_INTERVAL_MS = 100;
 
-/** Starts a progress display for `total` units of `label`. Quiet mode shows nothing. */
-export function startProgress(ctx: CliContext, label: string, total: number, unit = "steps"): Progress {
-  const started = Date.now();
+/**
+ * Starts a progress display for `total` units of `label`: on a terminal (and CI unset) a bar redrawn at
+ * most every 0.1 s with rate and ETA; otherwise a plain line at most every 10 s and one at the end.
+ * Quiet mode shows nothing. `now` (ms) is the clock.
+ */
+export function startProgress(ctx: CliContext, label: string, total: number, unit = "steps", now: () => number = Date.now): Progress {
+  const started = now();
   const interactive = isInteractive(ctx);
   let last = started;
   let lastDone = 0;
   const render = (done: number, detail: string | undefined, final: boolean): void => {
     if (ctx.verbosity === "quiet") return;
-    const now = Date.now();
-    if (!final && now - last < (interactive ? BAR_INTERVAL_MS : LINE_INTERVAL_MS)) return;
-    last = now;
+    const t = now();
+    if (!final && t - last < (interactive ? BAR_INTERVAL_MS : LINE_INTERVAL_MS)) return;
+    last = t;
     lastDone = done;
-    const elapsed = (now - started) / 1000;
+    const elapsed = (t - started) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
     const eta = rate > 0 && total > done ? (total - done) / rate : 0;
     const pct = total > 0 ? Math.min(1, done / total) : 1;
-    const stats = `${done}/${total} ${unit}  ${formatRate(rate)}/${unit === "steps" ? "s" : "s"}  ${final ? `${elapsed.toFixed(1)} s` : `ETA ${formatSeconds(eta)}`}${detail ? `  ${detail}` : ""}`;
+    const stats = `${done}/${total} ${unit}  ${formatRate(rate)}/s  ${final ? `${elapsed.toFixed(1)} s` : `ETA ${formatSeconds(eta)}`}${detail ? `  ${detail}` : ""}`;
     if (interactive) {
       const width = 24;
       const filled = Math.round(pct * width);

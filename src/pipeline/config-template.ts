@@ -4,8 +4,23 @@ import { z } from "zod";
 import { configSchema } from "./config.js";
 
 interface ZodInternals {
-  _zod: { def: { type: string; innerType?: z.ZodType; defaultValue?: unknown; shape?: Record<string, z.ZodType> } };
+  _zod: { def: { type: string; innerType?: z.ZodType; defaultValue?: unknown; shape?: Record<string, z.ZodType>; entries?: Record<string, string>; element?: z.ZodType } };
   description?: string;
+}
+
+/** The allowed values of an enum field (or of an array of enums), else undefined. */
+function choices(inner: z.ZodType): string[] | undefined {
+  const def = (inner as unknown as ZodInternals)._zod.def;
+  if (def.type === "enum" && def.entries) return Object.values(def.entries);
+  if (def.type === "array" && def.element) return choices(unwrap(def.element).inner);
+  return undefined;
+}
+
+/** The comment of a field: its description, then its choices when it is an enum. */
+function comment(description: string | undefined, inner: z.ZodType): string {
+  const c = choices(inner);
+  const text = [description, c ? `one of: ${c.join(" | ")}` : undefined].filter(Boolean).join("; ");
+  return text ? `    # ${text}` : "";
 }
 
 function unwrap(schema: z.ZodType): { inner: z.ZodType; defaultValue: unknown; description: string | undefined } {
@@ -42,11 +57,19 @@ export function configTemplate(): string {
       for (const [sub, subField] of Object.entries(innerShape)) {
         const u = unwrap(subField);
         const value = typeof u.defaultValue === "object" && u.defaultValue !== null && !Array.isArray(u.defaultValue) ? JSON.stringify(u.defaultValue) : yamlValue(u.defaultValue);
-        lines.push(`  ${sub}: ${value}${u.description ? `    # ${u.description}` : ""}`);
+        lines.push(`  ${sub}: ${value}${comment(u.description, u.inner)}`);
+        // An optional block (null by default): its keys, commented out, to fill in instead of null.
+        const subShape = (u.inner as unknown as ZodInternals)._zod.def.shape;
+        if (subShape) {
+          for (const [leaf, leafField] of Object.entries(subShape)) {
+            const l = unwrap(leafField);
+            lines.push(`  #   ${leaf}: ${l.defaultValue === undefined ? "(required)" : yamlValue(l.defaultValue)}${comment(l.description, l.inner)}`);
+          }
+        }
       }
       lines.push("");
     } else {
-      lines.push(`${key}: ${yamlValue(defaultValue)}${description ? `    # ${description}` : ""}`);
+      lines.push(`${key}: ${yamlValue(defaultValue)}${comment(description, inner)}`);
     }
   }
   return lines.join("\n") + "\n";

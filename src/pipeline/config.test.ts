@@ -46,7 +46,9 @@ test("the SpecUFEx_workflow config maps onto ours and says which keys it mapped 
   assert.equal(config.report.examplesPerCluster, 5);
   assert.equal(config.output, "./layouts_run/");
   assert.ok(mapping.mapped.includes("sgramParams.winLen_Sec → spectrogram.windowSeconds"));
-  for (const key of ["paths.key", "paths.waveformPath", "paths.h5name", "sgramParams.sgramType", "specufexParams.nmf_batchsz", "specufexParams.hmm_batchsz"]) {
+  assert.deepEqual(config.data.files, ["./waveforms/"]);
+  assert.ok(mapping.mapped.includes("paths.waveformPath → data.files"));
+  for (const key of ["paths.key", "paths.h5name", "sgramParams.sgramType", "specufexParams.nmf_batchsz", "specufexParams.hmm_batchsz"]) {
     assert.ok(mapping.ignored.some((k) => k.startsWith(key)), `${key} reported as ignored (ignored: ${mapping.ignored.join(", ")})`);
   }
 });
@@ -64,4 +66,34 @@ test("the init template lists every key with its default and parses back to the 
   for (const key of ["numPatterns: 75", "numStates: 15", "schedule: paisley2018", "kRange: [2, 10]", "windowSeconds: null", "bandpass: null"]) assert.ok(text.includes(key), key);
   assert.match(text, /numPatterns: 75 +# initial number of patterns K0/);
   assert.deepEqual(parseConfig(parse(text)), parseConfig({}));
+});
+
+test("the init template shows every key of the schema, nested ones included, each with a comment; enums list their choices", async () => {
+  const { configTemplate } = await import("./config-template.js");
+  const { configSchema } = await import("./config.js");
+  const lines = configTemplate().split("\n");
+  type Def = { type: string; innerType?: unknown; shape?: Record<string, unknown>; entries?: Record<string, string> };
+  const defOf = (t: unknown): Def => {
+    let d = (t as { _zod: { def: Def } })._zod.def;
+    while (d.innerType) d = (d.innerType as { _zod: { def: Def } })._zod.def;
+    return d;
+  };
+  let checked = 0;
+  // Top level "key:", sections' keys "  key:", keys of optional blocks "  #   key:".
+  const walk = (shape: Record<string, unknown>, prefix: string, from: number): void => {
+    for (const [key, field] of Object.entries(shape)) {
+      const def = defOf(field);
+      // Searched from the enclosing section's or block's own line on.
+      const at = lines.findIndex((l, i) => i >= from && l.startsWith(`${prefix}${key}:`));
+      assert.ok(at >= 0, `${prefix}${key} is in the template`);
+      const line = lines[at]!;
+      checked++;
+      if (def.shape && prefix === "") walk(def.shape, "  ", at);
+      else if (def.shape) walk(def.shape, "  #   ", at);
+      else assert.match(line, /\S {4}# \S/, `${key} has a comment: ${line}`);
+      if (def.type === "enum") for (const v of Object.values(def.entries!)) assert.ok(line.includes(v), `${key} lists ${v}`);
+    }
+  };
+  walk(defOf(configSchema).shape!, "", 0);
+  assert.ok(checked >= 78, `${checked} keys walked`);
 });

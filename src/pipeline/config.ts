@@ -18,7 +18,7 @@ const dataSchema = z
     catalog: nullable(z.string()).default(null).describe("catalogue: CSV (event_ID, otime, lat, lon, depth, mag …), QuakeML, FDSN text or hypoDD phase file"),
     station: nullable(z.string()).default(null).describe('station as NET.STA.LOC.CHA (e.g. "IV.T1214..EHZ"); null = the only one in the files'),
     stationCoordinates: nullable(
-      z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), elevationM: z.number().default(0) }).strict(),
+      z.object({ latitude: z.number().min(-90).max(90).describe("degrees north"), longitude: z.number().min(-180).max(180).describe("degrees east"), elevationM: z.number().default(0).describe("metres above sea level") }).strict(),
     )
       .default(null)
       .describe("station location for maps, e.g. {latitude: 42.63, longitude: 13.29}"),
@@ -260,6 +260,13 @@ export function mapWorkflowConfig(raw: Record<string, Record<string, unknown>>):
   known.add("clusterParams.clusterOn");
   if (raw.clusterParams?.clusterOn !== undefined) mapped.push("clusterParams.clusterOn → cluster.pcaPve (PCA only when PCA)");
   const config: Record<string, unknown> = { ...cfg };
+  known.add("paths.waveformPath");
+  const waveformPath = raw.paths?.waveformPath;
+  if (typeof waveformPath === "string") {
+    // A folder of one-event waveform files: ours too, but it needs a catalogue (data.catalog) to cut windows.
+    config.data = { files: [waveformPath] };
+    mapped.push("paths.waveformPath → data.files");
+  }
   if (typeof projectPath === "string") {
     config.output = projectPath;
     mapped.push("paths.projectPath → output");

@@ -9,6 +9,7 @@ import { STAGE_DEFINITIONS } from "./stages/index.js";
 import { ProjectStore, settingsHash } from "./store.js";
 import { countRejections, type RunSummary, type StageTiming } from "./summary.js";
 import { writeRejectedCsv } from "./outputs.js";
+import { checkpointPath, removeCheckpoint } from "./stages/fit-support.js";
 
 export const STORE_FILE = "specufex.h5";
 
@@ -49,6 +50,9 @@ export async function runPipeline(config: SpecufexConfig, options: RunOptions = 
   const started = performance.now();
   const baseDir = resolve(options.baseDir ?? process.cwd());
   const runDir = runDirectory(config, baseDir);
+  if (!config.data.waveforms && !config.data.catalog) {
+    throw new OptionError("data: give data.waveforms (an HDF5 waveform set), or data.catalog with data.files (waveform files or folders)", { field: "data" });
+  }
   mkdirSync(runDir, { recursive: true });
   const log = options.log ?? (() => {});
   const storePath = join(runDir, STORE_FILE);
@@ -100,7 +104,15 @@ export async function runPipeline(config: SpecufexConfig, options: RunOptions = 
         progress: (p) => options.onProgress?.(p),
       };
       log(`${def.name}: running`);
-      if (def.name !== "ingest") store!.startStage(def.name, settings);
+      if (def.name !== "ingest") {
+        // Every later stage depends on this one's result: mark them not done (and drop their checkpoints)
+        // before it runs, so an interruption, a crash or --only never leaves a later stage looking current.
+        for (const later of STAGES.slice(i + 1)) {
+          store!.invalidateStage(later);
+          removeCheckpoint(checkpointPath(runDir, later));
+        }
+        store!.startStage(def.name, settings);
+      }
       const info = await def.run(ctx);
       if (def.name === "ingest") store = await ProjectStore.open(storePath, "a");
       store!.completeStage(def.name, settings, "0.1.0", info);
