@@ -42,13 +42,19 @@ export class NmfTransformer {
   readonly #S: Float64Array;
   readonly #fix: Float64Array;
   readonly #colMax: Float64Array;
+  /** The first repeat's one column (every column of V1 = 1 is the same): ln E_V, E_V, Z, and ones. */
+  readonly #lnEV1: Float64Array;
+  readonly #eV1: Float64Array;
+  readonly #Z1: Float64Array;
+  readonly #onesK: Float64Array;
+  readonly #onesM: Float64Array;
 
   constructor(kernels: Kernels, model: NmfTransformModel, capacity: number) {
     const { D, K, W1, W2, A1, A2 } = model;
     this.D = D;
     this.K = K;
     this.capacity = capacity;
-    const ws = kernels.workspace(4 * D * K + 4 * K + 2 * D * capacity + 5 * K * capacity + capacity);
+    const ws = kernels.workspace(4 * D * K + 7 * K + 2 * D * capacity + 5 * K * capacity + 2 * capacity + D + 1);
     this.#kernels = ws.kernels;
     this.#h0 = model.h0;
     this.#lnV2InFirst = model.convention === "specufex-python";
@@ -64,6 +70,11 @@ export class NmfTransformer {
     this.#S = ws.take(K * capacity);
     this.#fix = ws.take(K * capacity);
     this.#colMax = ws.take(capacity);
+    this.#lnEV1 = ws.take(K);
+    this.#eV1 = ws.take(K);
+    this.#Z1 = ws.take(D);
+    this.#onesK = ws.take(K).fill(1);
+    this.#onesM = ws.take(capacity).fill(1);
     // L = ElnWA with max_k subtracted per d (eW = exp(L)); V2_k = h02 + Σ_d EW_dk·EA_k.
     const V2 = this.#V2;
     const cA = ws.take(K);
@@ -109,14 +120,13 @@ export class NmfTransformer {
     V1.fill(1, 0, KM);
     for (let t = 1; t <= TRANSFORM_REPEATS; t++) {
       // ElnV = ψ(V1) − [t > 1 or specufex-python]·ln V2; P = softmax_k(L + ElnV); V1 = h0 + Σ_d P X.
-      if (t === 1 && !this.#lnV2InFirst) {
-        // paisley2018's first repeat: V1 = 1, no ln V2 term, so ln E_V = 0 and E_V = 1 exactly.
-        lnEV.fill(0, 0, KM);
-        eV.fill(1, 0, KM);
+      let marked: number;
+      if (t === 1) {
+        marked = this.#firstRatio(M);
       } else {
-        kernels.expectationExp(K, M, V1, t > 1 || this.#lnV2InFirst ? lnV2 : null, 1, lnEV, eV, colMax);
+        kernels.expectationExp(K, M, V1, lnV2, 1, lnEV, eV, colMax);
+        marked = kernels.poissonRatio(D, M, K, this.#eW, eV, X, R, Z_MIN);
       }
-      const marked = kernels.poissonRatio(D, M, K, this.#eW, eV, X, R, Z_MIN);
       if (marked > 0) {
         fix.fill(0, 0, KM);
         exactContributions(D, K, M, X, R, this.#lnEW, lnEV, fix, true);
@@ -130,5 +140,36 @@ export class NmfTransformer {
       const v2 = V2[k]!;
       for (let m = 0; m < M; m++) out[o + m] = V1[o + m]! / v2;
     }
+  }
+
+  /**
+   * The first repeat's expectations and ratio. V1 = 1, so every column of E_V is the same:
+   * one column through the kernel (paisley2018: no ln V2 term, so ln E_V = 0, E_V = 1),
+   * broadcast; Z = E_W·E_V is then one D-vector, summed in the product's order (k = 0, 1, …),
+   * and the ratio over a D×1 by 1×M product gives the same bits as the full product.
+   */
+  #firstRatio(M: number): number {
+    const { D, K } = this;
+    const lnEV1 = this.#lnEV1;
+    const eV1 = this.#eV1;
+    if (this.#lnV2InFirst) this.#kernels.expectationExp(K, 1, this.#onesK, this.#lnV2, 1, lnEV1, eV1, this.#colMax);
+    else {
+      lnEV1.fill(0);
+      eV1.fill(1);
+    }
+    const lnEV = this.#lnEV;
+    const eV = this.#eV;
+    for (let k = 0; k < K; k++) {
+      lnEV.fill(lnEV1[k]!, k * M, (k + 1) * M);
+      eV.fill(eV1[k]!, k * M, (k + 1) * M);
+    }
+    const eW = this.#eW;
+    const Z1 = this.#Z1;
+    for (let d = 0; d < D; d++) {
+      let z = 0;
+      for (let k = 0; k < K; k++) z += eW[d * K + k]! * eV1[k]!;
+      Z1[d] = z;
+    }
+    return this.#kernels.poissonRatio(D, M, 1, Z1, this.#onesM, this.#X, this.#R, Z_MIN);
   }
 }
