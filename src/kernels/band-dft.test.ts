@@ -75,3 +75,51 @@ test("band DFT: the js and wasm backends give the same bits (Node 20 has WebAsse
   const b = bandDftKernel("wasm", spec).compute(x, 62, 48);
   assert.deepEqual(a, b);
 });
+
+/** numpy's median by sorting. */
+function sortedMedian(a: Float64Array): number {
+  const s = Float64Array.from(a).sort();
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+test("decibelsAboveMedian: numpy's median exactly and max(20·log10(v/med), 0) within 1e-13 dB, same bits on both backends", () => {
+  assert.equal(isWasmSimdAvailable(), true);
+  const w = Float64Array.from({ length: 16 }, () => 1);
+  for (const [m, step, dc] of [[1, 1, 0], [2, 3, 0], [7, 5, 1e3], [40, 9, 1e-5], [41, 2, 0]] as const) {
+    const spec: BandDftSpec = { nperseg: 16, window: w, nfft: 64, firstBin: 0, lastBin: 32, factor: new Float64Array(33).fill(1), isMagnitude: true, isConstantDetrend: false };
+    const x = waveform((m - 1) * step + 16, m).map((v, i) => v * dc + Math.sin(i * i));
+    const results: Float64Array[] = [];
+    for (const backend of backends) {
+      const k = bandDftKernel(backend, spec);
+      const raw = k.compute(x, m, step).slice();
+      const med = k.decibelsAboveMedian();
+      assert.equal(med, sortedMedian(raw), `${backend} m ${m} median`);
+      const got = k.compute(x, m, step); // recompute: the view holds the raw values again
+      assert.deepEqual(got, raw);
+      k.decibelsAboveMedian();
+      for (let i = 0; i < raw.length; i++) {
+        const want = Math.max(0, 20 * Math.log10(raw[i]! / med));
+        assert.ok(Math.abs(got[i]! - want) <= 1e-13 * Math.max(1, want), `${backend} m ${m} [${i}]: ${got[i]} vs ${want}`);
+      }
+      results.push(got.slice());
+    }
+    assert.deepEqual(results[0], results[1], `m ${m}: js and wasm bits`);
+  }
+});
+
+test("decibelsAboveMedian leaves the values and reports NaN for NaN/Inf, and 0 for a zero median", () => {
+  const w = Float64Array.from({ length: 8 }, () => 1);
+  const spec: BandDftSpec = { nperseg: 8, window: w, nfft: 8, firstBin: 0, lastBin: 4, factor: new Float64Array(5).fill(1), isMagnitude: false, isConstantDetrend: true };
+  for (const backend of backends) {
+    const k = bandDftKernel(backend, spec);
+    const x = Float64Array.from({ length: 20 }, (_, i) => Math.cos(i));
+    x[3] = NaN;
+    const raw = k.compute(x, 3, 4).slice();
+    assert.ok(Number.isNaN(k.decibelsAboveMedian()));
+    assert.deepEqual(k.compute(x, 3, 4), raw);
+    const flat = new Float64Array(20).fill(5);
+    k.compute(flat, 3, 4); // constant detrend: all zeros
+    assert.equal(k.decibelsAboveMedian(), 0);
+  }
+});

@@ -8,7 +8,7 @@
 import { OptionError } from "../core/errors.js";
 import type { KernelBackend, KernelName } from "./types.js";
 import { BAND_DFT_ROWS, BAND_DFT_VECTORS } from "./wasm/band-dft-wat.js";
-import { bandDftJs, type BandDftMemory } from "./js/band-dft.js";
+import { bandDftJs, highWord, lnKernel, type BandDftMemory } from "./js/band-dft.js";
 import { wasmBandDft } from "./wasm/band-dft.js";
 
 /** What a band DFT computes: the STFT's segment handling and the output rows. */
@@ -46,7 +46,15 @@ export interface BandDftBuffers {
   readonly odd: Float64Array;
   /** D×M output. */
   readonly out: Float64Array;
+  /** Normalisation scratch: [min positive, max, zeros]; bucket counts (u32, MAX_BUCKETS + 1); gathered values. */
+  readonly stats: Float64Array;
+  readonly hist: Float64Array;
+  readonly gathered: Float64Array;
 }
+
+/** Histogram buckets of the median search (plus one spare for zeros). */
+const MAX_BUCKETS = 1024;
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
  * A band-DFT spectrogram kernel with buffers for up to `capacity` segments (grown on demand).
@@ -56,12 +64,13 @@ export class BandDft {
   readonly name: KernelName;
   /** Output rows D = lastBin − firstBin + 1. */
   readonly rows: number;
-  /** Folded taps per segment, padded to an even count. */
+  /** Folded taps per segment, ⌈nperseg/2⌉. */
   readonly taps: number;
   readonly #spec: BandDftSpec;
   readonly #mem: BandDftMemory;
   #buffers: BandDftBuffers;
   #capacity = 0;
+  #last = 0;
 
   constructor(spec: BandDftSpec, mem: BandDftMemory) {
     this.#spec = spec;
@@ -69,8 +78,7 @@ export class BandDft {
     this.name = mem.name;
     const d = spec.lastBin - spec.firstBin + 1;
     this.rows = d;
-    const half = Math.ceil(spec.nperseg / 2);
-    this.taps = half + (half % 2);
+    this.taps = Math.ceil(spec.nperseg / 2);
     this.#buffers = this.#layout(BAND_DFT_PANEL_SEGMENTS);
     this.#fillBasis();
   }
@@ -78,9 +86,10 @@ export class BandDft {
   #layout(segments: number): BandDftBuffers {
     const R = BAND_DFT_PANEL_ROWS, W = BAND_DFT_PANEL_SEGMENTS, h = this.taps;
     const dp = Math.ceil(this.rows / R), mp = Math.ceil(segments / W);
-    const b = this.#mem.allocate([dp * R * h, dp * R * h, dp * R, mp * W * h, mp * W * h, this.rows * mp * W]);
+    const n = this.rows * mp * W;
+    const b = this.#mem.allocate([dp * R * h, dp * R * h, dp * R, mp * W * h, mp * W * h, n, 3, (MAX_BUCKETS + 2) / 2, n]);
     this.#capacity = mp * W;
-    return { basisCos: b[0]!, basisSin: b[1]!, factor: b[2]!, even: b[3]!, odd: b[4]!, out: b[5]! };
+    return { basisCos: b[0]!, basisSin: b[1]!, factor: b[2]!, even: b[3]!, odd: b[4]!, out: b[5]!, stats: b[6]!, hist: b[7]!, gathered: b[8]! };
   }
 
   // Basis panels: cos/sin(π·(k·t_p mod 2n)/n) with t_p = 2u_p (an integer), so the angle is reduced exactly.
@@ -150,12 +159,57 @@ export class BandDft {
           even[base + p * W] = a + b;
           odd[base + p * W] = a - b;
         }
-        for (let p = half; p < h; p++) { even[base + p * W] = 0; odd[base + p * W] = 0; }
       }
     }
     const out = buf.out.subarray(0, this.rows * m);
     this.#mem.run(Math.ceil(this.rows / BAND_DFT_PANEL_ROWS), mp, h, buf, this.rows, m, this.#spec.isMagnitude);
+    this.#last = this.rows * m;
     return out;
+  }
+
+  /**
+   * The tutorial normalisation of the last `compute` output, in place (ALGORITHM.md §1): med = numpy's median of
+   * all D·M values, then v ← max(20·log10(v/med), 0). The median is found exactly by a histogram of the values'
+   * high words, a gather of the one or two middle buckets and a sort of those few values.
+   * @returns med (> 0); or 0 (zero median) or NaN (a NaN, ±Inf or negative value, or a subnormal median) with the
+   *   values left unchanged, for the caller's checked path to report
+   */
+  decibelsAboveMedian(): number {
+    const n = this.#last, buf = this.#buffers, mem = this.#mem;
+    if (n === 0 || mem.scan(n, buf)) return NaN;
+    const minPos = buf.stats[0]!, max = buf.stats[1]!, zeros = buf.stats[2]!;
+    const r1 = (n - 1) >> 1, r2 = n >> 1;
+    if (r2 < zeros) return 0;
+    let v1: number, v2: number;
+    if (r1 < zeros) {
+      v1 = 0; v2 = minPos;
+    } else {
+      const hiMin = highWord(minPos), hiMax = highWord(max);
+      let shift = 12;
+      while ((hiMax >>> shift) - (hiMin >>> shift) + 1 > MAX_BUCKETS) shift++;
+      const base = hiMin >>> shift, size = (hiMax >>> shift) - base + 1;
+      mem.histogram(n, buf, shift, base, size);
+      const hist = new Uint32Array(buf.hist.buffer, buf.hist.byteOffset, size);
+      // ranks among the positive values
+      const q1 = r1 - zeros, q2 = r2 - zeros;
+      let b1 = -1, b2 = -1, before1 = 0, before2 = 0, cum = 0;
+      for (let b = 0; b < size && b2 < 0; b++) {
+        const c = hist[b]!;
+        if (b1 < 0 && cum + c > q1) { b1 = b; before1 = cum; }
+        if (cum + c > q2) { b2 = b; before2 = cum; }
+        cum += c;
+      }
+      const first = b1 !== b2 ? hist[b1]! : 0;
+      const g = mem.gather(n, buf, shift, base, b1, b2);
+      // bucket b1 < b2 holds the smaller values, so they sort first
+      const sorted = buf.gathered.subarray(0, g).sort();
+      v1 = sorted[q1 - before1]!;
+      v2 = sorted[first + q2 - before2]!;
+    }
+    const med = r1 === r2 ? v2 : (v1 + v2) / 2;
+    if (!(med >= MIN_NORMAL)) return med === 0 ? 0 : NaN;
+    mem.decibels(n, buf, med, lnKernel(med));
+    return med;
   }
 }
 

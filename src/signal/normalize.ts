@@ -255,6 +255,17 @@ export class NormalizedSpectrogramPlan {
    * @throws DataError for a waveform shorter than nperseg, NaN/Inf values or a zero median
    */
   compute(x: Float64Array, eventId?: string): NormalizedSpectrogram {
+    const dft = this.stft.bandDft;
+    if (dft && x.length >= this.stft.params.nperseg) {
+      // Direct method: spectrogram, median and dB in the kernel's buffers, one copy out.
+      const m = this.stft.segments(x.length);
+      const view = dft.compute(x, m, this.stft.params.nperseg - this.stft.params.noverlap);
+      const med = dft.decibelsAboveMedian();
+      const data = view.slice();
+      // A bad value or a zero/subnormal median leaves the values linear: the checked path reports or handles it.
+      const median = med > 0 ? med : medianDecibelsInPlace(data, eventId);
+      return { frequenciesHz: this.stft.frequenciesHz.slice(), timesS: this.stft.timesS(x.length), values: { data, shape: [dft.rows, m] }, median };
+    }
     const values = this.stft.compute(x);
     let scratch = this.#scratch[0];
     if (!scratch || scratch.length < values.data.length) { scratch = new Float64Array(values.data.length); this.#scratch[0] = scratch; }

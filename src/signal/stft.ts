@@ -207,6 +207,11 @@ export class SpectrogramPlan {
     return this.#dft ? "direct" : "fft";
   }
 
+  /** The band-DFT kernel of the "direct" method (the normalised plan normalises in its buffers), else undefined. */
+  get bandDft(): BandDft | undefined {
+    return this.#dft;
+  }
+
   /** Number of segments (columns) for a waveform of `length` samples: ⌊(L − noverlap)/step⌋, 0 when L < nperseg. */
   segments(length: number): number {
     const { nperseg, noverlap } = this.params;

@@ -2,7 +2,7 @@
 // basis panel and W-segment panel, the cos and sin products summed over p in order, then |X| or |X|² times the
 // row factor. The WebAssembly kernel performs the same operations in the same order.
 import type { BandDftBuffers } from "../band-dft.js";
-import { BAND_DFT_ROWS as R, BAND_DFT_VECTORS } from "../wasm/band-dft-wat.js";
+import { BAND_DFT_ROWS as R, BAND_DFT_VECTORS, LOG_CONSTANTS } from "../wasm/band-dft-wat.js";
 
 const W = 2 * BAND_DFT_VECTORS;
 
@@ -11,8 +11,51 @@ export interface BandDftMemory {
   readonly name: "js" | "wasm-simd";
   /** Fresh zero-filled buffers of the given lengths (doubles); earlier ones may become invalid. */
   allocate(lengths: readonly number[]): Float64Array[];
-  /** out (d×m) from the packed panels: dp basis panels, mp segment panels, h taps (even). */
+  /** out (d×m) from the packed panels: dp basis panels, mp segment panels, h taps. */
   run(dp: number, mp: number, h: number, buf: BandDftBuffers, d: number, m: number, isMagnitude: boolean): void;
+  // The normalisation steps on out[0..n) (see band-dft-wat.ts for their contracts).
+  /** true when a value is NaN, ±Inf or negative; else stats = [min positive or Inf, max, zero count]. */
+  scan(n: number, buf: BandDftBuffers): boolean;
+  histogram(n: number, buf: BandDftBuffers, shift: number, base: number, size: number): void;
+  gather(n: number, buf: BandDftBuffers, shift: number, base: number, b1: number, b2: number): number;
+  decibels(n: number, buf: BandDftBuffers, med: number, lnMed: number): void;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+const { lg1, lg2, lg3, lg4, lg5, lg6, lg7, ln2Hi, ln2Lo } = LOG_CONSTANTS;
+const K_DB = 20 / Math.LN10;
+
+/** The high word of a double (sign, exponent, top 20 mantissa bits). */
+export function highWord(x: number): number {
+  BITS[0] = x;
+  return WORDS[HI]!;
+}
+
+/** ln x for positive normal x: the WebAssembly kernel's fdlibm log, operation for operation (same bits). */
+export function lnKernel(x: number): number {
+  BITS[0] = x;
+  const hi = WORDS[HI]!;
+  let k = (hi >>> 20) - 1023;
+  const hx = hi & 0xfffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  WORDS[HI] = hx | (i ^ 0x3ff00000);
+  const xn = BITS[0]!;
+  k += i >>> 20;
+  const f = xn - 1;
+  const s = f / (2 + f);
+  const z = s * s, w = z * z;
+  const r = z * (lg1 + w * (lg3 + w * (lg5 + w * lg7))) + w * (lg2 + w * (lg4 + w * lg6));
+  const hf = 0.5 * f * f;
+  return k * ln2Hi - ((hf - (s * (hf + r) + k * ln2Lo)) - f);
+}
+
+function bucket(x: number, shift: number, base: number): number {
+  BITS[0] = x;
+  return (WORDS[HI]! >>> shift) - base;
 }
 
 /** The plain-loop backend. */
@@ -21,6 +64,44 @@ export function bandDftJs(): BandDftMemory {
   return {
     name: "js",
     allocate: (lengths) => lengths.map((n) => new Float64Array(n)),
+    scan(n, { out, stats }) {
+      let min = Infinity, max = 0, zeros = 0;
+      for (let i = 0; i < n; i++) {
+        const x = out[i]!;
+        if (!(x >= 0 && x < Infinity)) return true;
+        if (x === 0) zeros++;
+        else if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      stats[0] = min; stats[1] = max; stats[2] = zeros;
+      return false;
+    },
+    histogram(n, { out, hist }, shift, base, size) {
+      const h = new Uint32Array(hist.buffer, hist.byteOffset, size + 1);
+      h.fill(0);
+      for (let i = 0; i < n; i++) {
+        const x = out[i]!;
+        h[x === 0 ? size : bucket(x, shift, base)]!++;
+      }
+    },
+    gather(n, { out, gathered }, shift, base, b1, b2) {
+      let g = 0;
+      for (let i = 0; i < n; i++) {
+        const x = out[i]!;
+        if (x === 0) continue;
+        const b = bucket(x, shift, base);
+        if (b === b1 || b === b2) gathered[g++] = x;
+      }
+      return g;
+    },
+    decibels(n, { out }, med, lnMed) {
+      for (let i = 0; i < n; i++) {
+        const x = out[i]!;
+        if (!(x > med)) { out[i] = 0; continue; }
+        const db = (lnKernel(x) - lnMed) * K_DB;
+        out[i] = db > 0 ? db : 0;
+      }
+    },
     run(dp, mp, h, buf, d, m, isMagnitude) {
       const { basisCos, basisSin, factor, even, odd, out } = buf;
       for (let q = 0; q < dp; q++) {

@@ -4,7 +4,7 @@
 // Pointers and sizes are in bytes. Operation order per output equals the JS kernel's, so both give the same bits.
 //
 //   bandDft(dp, mp, h, bc, bs, pe, po, f, out, d, m, isMagnitude, tmp)
-//     dp bin panels of R rows; mp segment panels of 2V segments; h (even) folded taps;
+//     dp bin panels of R rows; mp segment panels of 2V segments; h folded taps;
 //     bc/bs: cos/sin basis panels (panel q: h × R doubles, p-major); pe/po: even/odd segment panels (h × 2V);
 //     f: row factors (dp·R); out: D×M row-major; tmp: R·V·16 bytes of scratch.
 
@@ -99,8 +99,149 @@ ${block()}
   (br $qloop))))`;
 }
 
+// The median/dB normalisation of a spectrogram in place (kernels/band-dft.ts, decibelsAboveMedian):
+//   scan(n, v, stats) → 1 when a value is NaN, ±Inf or negative; else stats = [min positive (or Inf), max, zeros]
+//   histogram(n, v, hist, shift, base, size): hist[(hi >>> shift) − base]++ over the non-zero values (i32 counts)
+//   gather(n, v, dst, shift, base, b1, b2) → count: the non-zero values whose bucket is b1 or b2, in order
+//   decibels(n, v, med, lnMed): v ← v > med ? max(K·(ln v − lnMed), 0) : 0, K = 20/ln 10
+const f2 = (v: number): string => `(v128.const f64x2 ${v} ${v})`;
+const i2 = (v: string): string => `(v128.const i64x2 ${v} ${v})`;
+const MAGIC = "6755399441055744"; // 1.5·2^52
+const MAGIC_BITS = "0x4338000000000000";
+
+/** Shared by the JS replica (js/band-dft.ts): fdlibm's log kernel (e_log.c), the hfsq form for every input. */
+export const LOG_CONSTANTS = {
+  lg1: 6.666666666666735130e-01, lg2: 3.999999999940941908e-01, lg3: 2.857142874366239149e-01, lg4: 2.222219843214978396e-01,
+  lg5: 1.818357216161805012e-01, lg6: 1.531383769920937332e-01, lg7: 1.479819860511658591e-01,
+  ln2Hi: 6.93147180369123816490e-01, ln2Lo: 1.90821492927058770002e-10,
+} as const;
+const C = LOG_CONSTANTS;
+
+function scan(): string {
+  return `(func $scan (export "scan") (param $n i32) (param $v i32) (param $stats i32) (result i32)
+(local $end i32) (local $x v128) (local $z v128) (local $bad v128) (local $cnt v128) (local $mn v128) (local $mx v128)
+(local.set $mn (v128.const f64x2 inf inf))
+(local.set $mx ${zero}) (local.set $bad ${zero}) (local.set $cnt ${zero})
+(local.set $end (i32.add (local.get $v) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+(block $done (loop $l
+  (br_if $done (i32.ge_u (local.get $v) (local.get $end)))
+  (local.set $x (v128.load (local.get $v)))
+  (local.set $bad (v128.or (local.get $bad) (v128.not (v128.and (f64x2.ge (local.get $x) ${zero}) (f64x2.lt (local.get $x) (v128.const f64x2 inf inf))))))
+  (local.set $z (f64x2.eq (local.get $x) ${zero}))
+  (local.set $cnt (i64x2.sub (local.get $cnt) (local.get $z)))
+  (local.set $mn (f64x2.min (local.get $mn) (v128.bitselect (v128.const f64x2 inf inf) (local.get $x) (local.get $z))))
+  (local.set $mx (f64x2.max (local.get $mx) (local.get $x)))
+  (local.set $v (i32.add (local.get $v) (i32.const 16)))
+  (br $l)))
+(if (i32.and (local.get $n) (i32.const 1)) (then
+  (local.set $x (v128.load64_splat (local.get $v)))
+  (local.set $bad (v128.or (local.get $bad) (v128.not (v128.and (f64x2.ge (local.get $x) ${zero}) (f64x2.lt (local.get $x) (v128.const f64x2 inf inf))))))
+  (local.set $z (f64x2.eq (local.get $x) ${zero}))
+  (local.set $cnt (i64x2.sub (local.get $cnt) (v128.and (local.get $z) (v128.const i64x2 -1 0))))
+  (local.set $mn (f64x2.min (local.get $mn) (v128.bitselect (v128.const f64x2 inf inf) (local.get $x) (local.get $z))))
+  (local.set $mx (f64x2.max (local.get $mx) (local.get $x)))))
+(if (v128.any_true (local.get $bad)) (then (return (i32.const 1))))
+(f64.store (local.get $stats) (f64.min (f64x2.extract_lane 0 (local.get $mn)) (f64x2.extract_lane 1 (local.get $mn))))
+(f64.store offset=8 (local.get $stats) (f64.max (f64x2.extract_lane 0 (local.get $mx)) (f64x2.extract_lane 1 (local.get $mx))))
+(f64.store offset=16 (local.get $stats) (f64.convert_i64_s (i64.add (i64x2.extract_lane 0 (local.get $cnt)) (i64x2.extract_lane 1 (local.get $cnt)))))
+(i32.const 0))`;
+}
+
+const key = `(i32.sub (i32.shr_u (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))) (local.get $shift)) (local.get $base))`;
+
+function histogram(): string {
+  return `(func $histogram (export "histogram") (param $n i32) (param $v i32) (param $hist i32) (param $shift i32) (param $base i32) (param $size i32)
+(local $i i32) (local $end i32) (local $bits i64) (local $a i32)
+(local.set $i (i32.const 0))
+(block $z (loop $zl
+  (br_if $z (i32.gt_u (local.get $i) (local.get $size)))
+  (i32.store (i32.add (local.get $hist) (i32.shl (local.get $i) (i32.const 2))) (i32.const 0))
+  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+  (br $zl)))
+(local.set $end (i32.add (local.get $v) (i32.shl (local.get $n) (i32.const 3))))
+(block $done (loop $l
+  (br_if $done (i32.ge_u (local.get $v) (local.get $end)))
+  (local.set $bits (i64.load (local.get $v)))
+  ;; zeros go to the spare bucket \`size\`
+  (local.set $a (i32.add (local.get $hist) (i32.shl (select ${key} (local.get $size) (i64.ne (local.get $bits) (i64.const 0))) (i32.const 2))))
+  (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+  (local.set $v (i32.add (local.get $v) (i32.const 8)))
+  (br $l))))`;
+}
+
+function gather(): string {
+  return `(func $gather (export "gather") (param $n i32) (param $v i32) (param $dst i32) (param $shift i32) (param $base i32) (param $b1 i32) (param $b2 i32) (result i32)
+(local $end i32) (local $bits i64) (local $k i32) (local $g i32)
+(local.set $end (i32.add (local.get $v) (i32.shl (local.get $n) (i32.const 3))))
+(block $done (loop $l
+  (br_if $done (i32.ge_u (local.get $v) (local.get $end)))
+  (local.set $bits (i64.load (local.get $v)))
+  (local.set $k ${key})
+  (i64.store (i32.add (local.get $dst) (i32.shl (local.get $g) (i32.const 3))) (local.get $bits))
+  (local.set $g (i32.add (local.get $g) (i32.and (i64.ne (local.get $bits) (i64.const 0))
+    (i32.or (i32.eq (local.get $k) (local.get $b1)) (i32.eq (local.get $k) (local.get $b2))))))
+  (local.set $v (i32.add (local.get $v) (i32.const 8)))
+  (br $l)))
+(local.get $g))`;
+}
+
+/** $db = ln($x) for positive normal lanes (other lanes: finite garbage, masked by the caller). */
+function logLanes(): string {
+  return `(local.set $hx (i64x2.shr_u (local.get $x) (i32.const 32)))
+(local.set $k (i64x2.sub (i64x2.shr_u (local.get $hx) (i32.const 20)) ${i2("1023")}))
+(local.set $hx (v128.and (local.get $hx) ${i2("0xfffff")}))
+(local.set $ii (v128.and (i64x2.add (local.get $hx) ${i2("0x95f64")}) ${i2("0x100000")}))
+(local.set $xn (v128.or (i64x2.shl (v128.or (local.get $hx) (v128.xor (local.get $ii) ${i2("0x3ff00000")})) (i32.const 32))
+  (v128.and (local.get $x) ${i2("0xffffffff")})))
+(local.set $k (i64x2.add (local.get $k) (i64x2.shr_u (local.get $ii) (i32.const 20))))
+(local.set $dk (f64x2.sub (i64x2.add (local.get $k) ${i2(MAGIC_BITS)}) ${f2(Number(MAGIC))}))
+(local.set $f (f64x2.sub (local.get $xn) ${f2(1)}))
+(local.set $s (f64x2.div (local.get $f) (f64x2.add ${f2(2)} (local.get $f))))
+(local.set $zz (f64x2.mul (local.get $s) (local.get $s)))
+(local.set $w (f64x2.mul (local.get $zz) (local.get $zz)))
+(local.set $r (f64x2.add
+  (f64x2.mul (local.get $zz) (f64x2.add ${f2(C.lg1)} (f64x2.mul (local.get $w) (f64x2.add ${f2(C.lg3)} (f64x2.mul (local.get $w) (f64x2.add ${f2(C.lg5)} (f64x2.mul (local.get $w) ${f2(C.lg7)})))))))
+  (f64x2.mul (local.get $w) (f64x2.add ${f2(C.lg2)} (f64x2.mul (local.get $w) (f64x2.add ${f2(C.lg4)} (f64x2.mul (local.get $w) ${f2(C.lg6)})))))))
+(local.set $hf (f64x2.mul (f64x2.mul ${f2(0.5)} (local.get $f)) (local.get $f)))
+(local.set $db (f64x2.sub (f64x2.mul (local.get $dk) ${f2(C.ln2Hi)})
+  (f64x2.sub (f64x2.sub (local.get $hf) (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hf) (local.get $r)))
+    (f64x2.mul (local.get $dk) ${f2(C.ln2Lo)}))) (local.get $f))))`;
+}
+
+function decibels(): string {
+  const body = `(local.set $gt (f64x2.gt (local.get $x) (local.get $medv)))
+(if (v128.any_true (local.get $gt)) (then
+${logLanes()}
+  (local.set $db (f64x2.max (f64x2.mul (f64x2.sub (local.get $db) (local.get $lnv)) (local.get $kv)) ${zero}))
+  (local.set $db (v128.and (local.get $db) (local.get $gt))))
+(else (local.set $db ${zero})))`;
+  return `(func $decibels (export "decibels") (param $n i32) (param $v i32) (param $med f64) (param $lnMed f64)
+(local $end i32) (local $x v128) (local $gt v128) (local $medv v128) (local $lnv v128) (local $kv v128)
+(local $hx v128) (local $k v128) (local $ii v128) (local $xn v128) (local $dk v128) (local $f v128) (local $s v128)
+(local $zz v128) (local $w v128) (local $r v128) (local $hf v128) (local $db v128)
+(local.set $medv (f64x2.splat (local.get $med)))
+(local.set $lnv (f64x2.splat (local.get $lnMed)))
+(local.set $kv ${f2(20 / Math.LN10)})
+(local.set $end (i32.add (local.get $v) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+(block $done (loop $l
+  (br_if $done (i32.ge_u (local.get $v) (local.get $end)))
+  (local.set $x (v128.load (local.get $v)))
+${body}
+  (v128.store (local.get $v) (local.get $db))
+  (local.set $v (i32.add (local.get $v) (i32.const 16)))
+  (br $l)))
+(if (i32.and (local.get $n) (i32.const 1)) (then
+  (local.set $x (v128.load64_splat (local.get $v)))
+${body}
+  (f64.store (local.get $v) (f64x2.extract_lane 0 (local.get $db))))))`;
+}
+
 /** The module: one imported memory, the exported kernels. */
 export const BAND_DFT_WAT = `(module
 (import "env" "mem" (memory 1))
 ${bandDft()}
+${scan()}
+${histogram()}
+${gather()}
+${decibels()}
 )`;

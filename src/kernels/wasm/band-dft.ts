@@ -8,6 +8,10 @@ const PAGE = 65536;
 
 interface BandDftExports {
   bandDft(dp: number, mp: number, h: number, bc: number, bs: number, pe: number, po: number, f: number, out: number, d: number, m: number, isMag: number, tmp: number): void;
+  scan(n: number, v: number, stats: number): number;
+  histogram(n: number, v: number, hist: number, shift: number, base: number, size: number): void;
+  gather(n: number, v: number, dst: number, shift: number, base: number, b1: number, b2: number): number;
+  decibels(n: number, v: number, med: number, lnMed: number): void;
 }
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -59,5 +63,9 @@ export function wasmBandDft(): BandDftMemory | null {
       ex.bandDft(dp, mp, h, buf.basisCos.byteOffset, buf.basisSin.byteOffset, buf.even.byteOffset, buf.odd.byteOffset,
         buf.factor.byteOffset, buf.out.byteOffset, d, m, isMagnitude ? 1 : 0, 0);
     },
+    scan: (n, buf) => ex.scan(n, buf.out.byteOffset, buf.stats.byteOffset) !== 0,
+    histogram: (n, buf, shift, base, size) => ex.histogram(n, buf.out.byteOffset, buf.hist.byteOffset, shift, base, size),
+    gather: (n, buf, shift, base, b1, b2) => ex.gather(n, buf.out.byteOffset, buf.gathered.byteOffset, shift, base, b1, b2),
+    decibels: (n, buf, med, lnMed) => ex.decibels(n, buf.out.byteOffset, med, lnMed),
   };
 }
