@@ -156,3 +156,32 @@ test("a continuous archive (two channels, many records) + a CSV of origin times 
   for (let k = 0; k < n; k++) assert.deepEqual(Array.from(ws.waveforms.data.subarray(k * 2501, (k + 1) * 2501)), Array.from(row(set, first + k)), ids[k]);
   await assertTutorialSpectrograms(r.storePath, ids);
 });
+
+test("a hypoDD phase file with picks at several stations: the window is cut around the P of the waveforms' station", async () => {
+  const set = await readWaveformSet(sharedPath(`${LAYOUTS}/tutorial_waveforms.h5`));
+  const dir = tmp();
+  const n = 3;
+  const spacing = 30 * 125;
+  const startNs = parseTimeNs("2016-10-14T05:00:00Z");
+  const z = new Float64Array((n + 1) * spacing);
+  for (let k = 0; k < n; k++) z.set(row(set, 20 + k), 500 + k * spacing); // window k starts at 4 s + 30k s
+  mkdirSync(join(dir, "archive"));
+  writeFileSync(join(dir, "archive", "day.ms3"), writeMiniseed3([trace("EHZ", startNs, z)], { maxSamples: 1000 }));
+  // Origin 1 s after the window's start; another station's P comes first in the file, 1.5 s earlier than ours.
+  const lines: string[] = [];
+  for (let k = 0; k < n; k++) {
+    lines.push(`# 2016 10 14  5  0 ${String(5 + 30 * k).padStart(2)}.00  42.8 13.2 8.0 1.2 0.0 0.0 0.0 ${set.eventIds[20 + k]}`);
+    lines.push("T1213      0.500  1.000   P", "T1214      2.000  1.000   P", "T1214      4.100  1.000   S");
+  }
+  // 30k + 5 s is past a minute for k = 2: write it as minute 1.
+  writeFileSync(join(dir, "phase.dat"), lines.join("\n").replace("  0 65.00", "  1  5.00") + "\n");
+  const r = await buildDataset({ outDir: join(dir, "out"), files: [join(dir, "archive")], catalog: join(dir, "phase.dat"), reference: "pick", preprocessing: RAW });
+  assert.deepEqual(r.rejected, []);
+  assert.deepEqual(r.keptEventIds, set.eventIds.slice(20, 20 + n));
+  const ws = await readWaveformSet(r.waveformSetPath);
+  for (let k = 0; k < n; k++) assert.deepEqual(Array.from(ws.waveforms.data.subarray(k * 2501, (k + 1) * 2501)), Array.from(row(set, 20 + k)), `event ${k}`);
+  // No P at this station: a named rejection.
+  writeFileSync(join(dir, "phase2.dat"), lines.slice(0, 4).join("\n").replace("T1214      2.000  1.000   P", "T1215      2.000  1.000   P") + "\n");
+  const none = await buildDataset({ outDir: join(dir, "out2"), files: [join(dir, "archive")], catalog: join(dir, "phase2.dat"), reference: "pick", preprocessing: RAW });
+  assert.deepEqual(none.rejected.map((x) => x.reason), [`event ${set.eventIds[20]}: no P pick at IV.T1214 (data.reference is pick)`]);
+});

@@ -140,7 +140,7 @@ async function fromFiles(ctx: StageContext): Promise<Loaded> {
     try {
       const traces = archive ?? (await readTraces([resolve(dirname(catalogPath), e.extra!.file!)], warnings));
       const channel = selectChannel(traces, data.station ?? stationOf(e), e.eventId);
-      const referenceNs = referenceTime(e, data.reference);
+      const referenceNs = referenceTime(e, data.reference, channel[0]!);
       const { traces: merged } = mergeTraces(channel);
       const cut = cutWindow(merged, referenceNs, { beforeS: data.before, afterS: data.after, policy: data.onBadWindow, eventId: e.eventId });
       if (Number.isNaN(rate)) rate = cut.trace.sampleRateHz;
@@ -205,20 +205,26 @@ function selectChannel(traces: readonly Trace[], pattern: string | null, eventId
   return chosen;
 }
 
-/** The window's reference time: the origin, or the P pick (a pick column, or p_sample in a file starting at file_start_time). */
-function referenceTime(e: CatalogEvent, reference: "origin" | "pick"): bigint {
+/**
+ * The window's reference time: the origin, or the P pick at the waveforms' station (phase P, else the
+ * earliest Pg/Pn/Pb; a pick without a station is the row's own, as in a CSV with a pick column), or
+ * p_sample in a file starting at file_start_time.
+ */
+function referenceTime(e: CatalogEvent, reference: "origin" | "pick", at: Trace): bigint {
   if (reference === "origin") {
     if (e.originNs === undefined) throw new DataError(`event ${e.eventId}: no origin time (data.reference is origin)`, { event: e.eventId });
     return e.originNs;
   }
-  const p = e.picks?.find((x) => /^P/i.test(x.phase));
+  // A catalogue with picks at many stations (QuakeML, hypoDD): only this station's P counts.
+  const picks = (e.picks ?? []).filter((x) => (x.station === "" || x.station === at.station) && (!x.network || x.network === at.network) && /^P[gnb]?$/i.test(x.phase));
+  const p = picks.find((x) => x.phase.toUpperCase() === "P") ?? [...picks].sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0))[0];
   if (p) return p.timeNs;
   const x = e.extra ?? {};
   if (x.p_sample && x.file_start_time && x.sampling_rate_hz) {
     const offsetS = Number(x.p_sample) / Number(x.sampling_rate_hz);
     if (Number.isFinite(offsetS)) return parseTimeNs(x.file_start_time, `event ${e.eventId} file_start_time`) + BigInt(Math.round(offsetS * 1e9));
   }
-  throw new DataError(`event ${e.eventId}: no P pick (data.reference is pick)`, { event: e.eventId });
+  throw new DataError(`event ${e.eventId}: no P pick at ${at.network}.${at.station} (data.reference is pick)`, { event: e.eventId });
 }
 
 /** Preprocessing of every usable waveform into one N×L matrix (rows of rejected events stay 0). */
