@@ -104,15 +104,14 @@ export async function runPipeline(config: SpecufexConfig, options: RunOptions = 
         progress: (p) => options.onProgress?.(p),
       };
       log(`${def.name}: running`);
-      if (def.name !== "ingest") {
-        // Every later stage depends on this one's result: mark them not done (and drop their checkpoints)
-        // before it runs, so an interruption, a crash or --only never leaves a later stage looking current.
-        for (const later of STAGES.slice(i + 1)) {
-          store!.invalidateStage(later);
-          removeCheckpoint(checkpointPath(runDir, later));
-        }
-        store!.startStage(def.name, settings);
+      // Every later stage depends on this one's result: mark them not done (and drop their checkpoints)
+      // before it runs, so an interruption, a crash or --only never leaves a later stage looking current.
+      // (ingest makes a new store, without any stage records.)
+      for (const later of STAGES.slice(i + 1)) {
+        store?.invalidateStage(later);
+        removeCheckpoint(checkpointPath(runDir, later));
       }
+      if (def.name !== "ingest") store!.startStage(def.name, settings);
       const info = await def.run(ctx);
       if (def.name === "ingest") store = await ProjectStore.open(storePath, "a");
       store!.completeStage(def.name, settings, "0.1.0", info);

@@ -4,9 +4,9 @@
 // settings, and a SpecUFEx_workflow config saying what it mapped and ignored.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { readWaveformSet, writeWaveformSet } from "../../io/layouts/index.js";
 import { runCli } from "../../../test-support/cli.js";
@@ -132,6 +132,20 @@ test("--from redoes that stage and every later one; --only runs one stage and ma
   assert.match(status.stdout, /^report +incomplete/m, "the report depends on the redone clusters");
   const next = await runCli(["run", path, "--json", "--quiet"]);
   assert.deepEqual((JSON.parse(next.stdout) as Summary).stages.map((t) => t.status), [...STAGE_NAMES.slice(0, 7).map(() => "skipped"), "ran"]);
+
+  // A checkpoint left by an earlier interrupted hmm-fit belongs to the old activations: --only nmf-transform
+  // drops it and marks hmm-fit and everything after it not done; the next run redoes them.
+  const stale = join(dir, "run/checkpoints/hmm-fit.h5");
+  mkdirSync(dirname(stale), { recursive: true });
+  writeFileSync(stale, "stale");
+  const onlyTransform = await runCli(["run", path, "--only", "nmf-transform", "--quiet"]);
+  assert.equal(onlyTransform.code, 0, onlyTransform.stderr);
+  assert.ok(!existsSync(stale), "the later stage's checkpoint is dropped");
+  const st = (await runCli(["status", path])).stdout;
+  for (const n of STAGE_NAMES.slice(4)) assert.match(st, new RegExp(`^${n} +incomplete`, "m"));
+  const redo = await runCli(["run", path, "--json", "--quiet"]);
+  assert.deepEqual((JSON.parse(redo.stdout) as Summary).stages.map((t) => t.status), [...STAGE_NAMES.slice(0, 4).map(() => "skipped"), ...STAGE_NAMES.slice(4).map(() => "ran")]);
+  assert.equal(readFileSync(join(dir, "run/catalog.csv"), "utf8"), catalogBefore, "redone from the same activations and seeds: the same clusters");
 
   const bad = await runCli(["run", path, "--from", "clustering"]);
   assert.equal(bad.code, 2);
