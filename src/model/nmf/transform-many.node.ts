@@ -4,14 +4,14 @@ import { availableParallelism } from "node:os";
 import { OptionError } from "../../core/errors.js";
 import type { Matrix } from "../../core/matrix.js";
 import { arraySource, isSpectrogramSource, type SpectrogramSource } from "../../core/spectrogram-source.js";
-import { shareMatrices, sharedMatrixViews, sharedOutputs, siblingModuleUrl, WorkerPool } from "../workers.node.js";
+import { shareMatrices, sharedMatrixViews, sharedOutputs, siblingModuleUrl, WorkerPool, type SharedMatrices } from "../workers.node.js";
 import type { BayesianNmf } from "./bayesian-nmf.js";
 import type { NmfFitted } from "./types.js";
 import { checkSpectrogram } from "./validate.js";
 import type { TransformTask } from "./transform-worker.node.js";
 
 export interface TransformManyOptions {
-  /** Worker threads (default: the machine's available parallelism); 1 runs on the calling thread. */
+  /** Threads in all, the calling one included (default: the machine's available parallelism); 1 runs on the calling thread alone. */
   threads?: number;
   /** Spectrograms read and shared with the workers at a time (default 512), so a large source is streamed. */
   blockSize?: number;
@@ -70,15 +70,12 @@ export async function transformMany(nmf: BayesianNmf, spectrograms: SpectrogramS
   return results;
 }
 
+/**
+ * One block on `threads` threads: the calling thread transforms the first range itself
+ * while threads − 1 pool workers take the others (only their spectrograms are copied
+ * into shared memory).
+ */
 async function transformBlock(nmf: BayesianNmf, fitted: NmfFitted, xs: Matrix[], threads: number): Promise<Matrix[]> {
-  const inputs = shareMatrices(xs);
-  const outputs = sharedOutputs(xs.map((x) => [fitted.K, x.shape[1]] as const));
-  let key = modelKeys.get(fitted);
-  if (key === undefined) {
-    key = nextKey++;
-    modelKeys.set(fitted, key);
-  }
-  const state = nmf.getState();
   // Contiguous ranges of about equal total columns.
   const total = xs.reduce((s, x) => s + x.shape[1], 0);
   const bounds = [0];
@@ -88,12 +85,39 @@ async function transformBlock(nmf: BayesianNmf, fitted: NmfFitted, xs: Matrix[],
     if (acc >= (total * bounds.length) / threads) bounds.push(i + 1);
   }
   while (bounds.length <= threads) bounds.push(xs.length);
-  const pool = poolOf(threads);
+  const first = bounds[1]!;
+  const rest = xs.slice(first);
   const jobs: Promise<unknown>[] = [];
-  for (let t = 0; t < threads; t++) {
-    const task: TransformTask = { key, state, inputs, outputs, start: bounds[t]!, end: bounds[t + 1]! };
-    if (task.end > task.start) jobs.push(pool.run(t, task));
+  let outputs: SharedMatrices | undefined;
+  if (rest.length > 0) {
+    const inputs = shareMatrices(rest);
+    outputs = sharedOutputs(rest.map((x) => [fitted.K, x.shape[1]] as const));
+    let key = modelKeys.get(fitted);
+    if (key === undefined) {
+      key = nextKey++;
+      modelKeys.set(fitted, key);
+    }
+    const state = nmf.getState();
+    const pool = poolOf(threads - 1);
+    for (let t = 1; t < threads; t++) {
+      const task: TransformTask = { key, state, inputs, outputs, start: bounds[t]! - first, end: bounds[t + 1]! - first };
+      if (task.end > task.start) jobs.push(pool.run(t - 1, task));
+    }
+  }
+  // The calling thread's range meanwhile (the block was checked already).
+  const mine: Matrix[] = [];
+  let maxM = 0;
+  for (let i = 0; i < first; i++) maxM = Math.max(maxM, xs[i]!.shape[1]);
+  if (first > 0) {
+    const transformer = nmf.transformer(maxM);
+    for (let i = 0; i < first; i++) {
+      const M = xs[i]!.shape[1];
+      const out = new Float64Array(fitted.K * M);
+      transformer.transformInto(xs[i]!.data, M, out);
+      mine.push({ data: out, shape: [fitted.K, M] });
+    }
   }
   await Promise.all(jobs);
-  return sharedMatrixViews(outputs).map((v) => ({ data: v.data.slice(), shape: v.shape }));
+  if (outputs) for (const v of sharedMatrixViews(outputs)) mine.push({ data: v.data.slice(), shape: v.shape });
+  return mine;
 }
