@@ -21,6 +21,8 @@ export interface HmmWorkLayout {
   readonly bvec: number; readonly lists: number; readonly vTau: number;
   /** Kept across calls (hmmPrepare): τA, ψ(τA), τπ, ψ(τπ), and the row sums ψ(rs) and τA's Ã were computed for. */
   readonly consts: number; readonly rsKey: number;
+  /** hmmPrepare's list of entries of A that differ from τA (S×S). */
+  readonly others: number;
   /** The previous repeat's inputs A (S×S) and π (S), see hmmSameInputs. */
   readonly prev: number;
   readonly size: number;
@@ -34,12 +36,19 @@ export interface HmmWorkLayout {
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [4, S, S, S, 2 * S, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
+  const sizes = [4, S, S, S, 2 * S, SS, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
-  const [consts, rsKey, psiRow, vTau, eVal, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, ws, lnPi, under, cs, eKey, bvec, lists, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  return { consts, rsKey, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
+  const [consts, rsKey, psiRow, vTau, eVal, others, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, ws, lnPi, under, cs, eKey, bvec, lists, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  return { consts, rsKey, others, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
+}
+
+/** Forgets hmmPrepare's kept values (call when `work` is new or moved: its first fields may hold anything). */
+export function hmmResetCache(S: number, work: Float64Array, lay: HmmWorkLayout): void {
+  work[lay.consts] = NaN;
+  work[lay.consts + 2] = NaN;
+  for (let i = 0; i < S; i++) work[lay.rsKey + i] = NaN;
 }
 
 /** The layout's offsets as byte addresses, for a workspace starting at byte `base` (the WebAssembly kernel's pointers). */
@@ -88,22 +97,29 @@ export type HmmAMode = 0 | 1 | 2;
  * operations on the same inputs, computed once (τA's per r up front, others cached).
  */
 export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout, onlyEA = false): void {
-  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey } = lay;
+  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey, others } = lay;
   // Per r: vTau = ln Ã and eVal[r] = Ã of an entry equal to τA, for the row sum rsKey[r]
   // (kept across calls: rows of unvisited states stay all τA); eKey, eVal[S + r] the last other value.
-  if (work[consts] !== tauA) {
+  if (!(work[consts] === tauA)) {
     work[consts] = tauA;
     work[consts + 1] = digammaFast(tauA);
     for (let i = 0; i < S; i++) work[rsKey + i] = NaN;
   }
-  if (work[consts + 2] !== tauPpi) {
+  if (!(work[consts + 2] === tauPpi)) {
     work[consts + 2] = tauPpi;
     work[consts + 3] = digammaFast(tauPpi);
   }
   const psiTau = work[consts + 1]!;
+  // Row sums, listing the entries that differ from τA (row-major order).
+  let nOther = 0;
   for (let i = 0; i < S; i++) {
+    const o = i * S;
     let rs = 0;
-    for (let l = 0; l < S; l++) rs += A[i * S + l]!;
+    for (let l = 0; l < S; l++) {
+      const x = A[o + l]!;
+      rs += x;
+      if (x !== tauA) work[others + nOther++] = o + l;
+    }
     work[eKey + i] = NaN;
     if (rs === work[rsKey + i]) continue;
     work[rsKey + i] = rs;
@@ -113,33 +129,44 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
     work[vTau + i] = v;
     work[eVal + i] = v < LN_FLUSH ? 0 : Math.exp(v);
   }
-  let lastX = NaN;
-  let lastPsi = 0;
+  // Entries equal to τA: Ã_ij = eVal[r]. Row i of Ã is eVal[0…S) (r = j) or eVal[i] (r = i),
+  // and row j of Ãᵀ is eVal[j] or eVal[0…S).
   for (let i = 0; i < S; i++) {
     const o = i * S;
-    for (let j = 0; j < S; j++) {
-      const x = A[o + j]!;
-      const r = isPython ? j : i;
-      let v: number;
-      let e: number;
-      if (x === tauA) {
-        v = work[vTau + r]!;
-        e = work[eVal + r]!;
-      } else {
-        if (x !== lastX) { lastX = x; lastPsi = digammaFast(x); }
-        v = lastPsi - work[psiRow + r]!;
-        if (x === work[eKey + r]) e = work[eVal + S + r]!;
-        else {
-          e = v < LN_FLUSH ? 0 : Math.exp(v);
-          work[eKey + r] = x;
-          work[eVal + S + r] = e;
-        }
-      }
-      work[eA + o + j] = e;
+    if (isPython) {
+      work.copyWithin(eA + o, eVal, eVal + S);
       if (onlyEA) continue;
-      work[lnEA + o + j] = v;
-      work[eAT + j * S + i] = e;
+      work.copyWithin(lnEA + o, vTau, vTau + S);
+      work.fill(work[eVal + i]!, eAT + o, eAT + o + S);
+    } else {
+      work.fill(work[eVal + i]!, eA + o, eA + o + S);
+      if (onlyEA) continue;
+      work.fill(work[vTau + i]!, lnEA + o, lnEA + o + S);
+      work.copyWithin(eAT + o, eVal, eVal + S);
     }
+  }
+  // The other entries, in row-major order: ψ of each distinct value, exp per (value, r).
+  let lastX = NaN;
+  let lastPsi = 0;
+  for (let k = 0; k < nOther; k++) {
+    const idx = work[others + k]!;
+    const i = (idx / S) | 0;
+    const j = idx - i * S;
+    const x = A[idx]!;
+    const r = isPython ? j : i;
+    if (x !== lastX) { lastX = x; lastPsi = digammaFast(x); }
+    const v = lastPsi - work[psiRow + r]!;
+    let e: number;
+    if (x === work[eKey + r]) e = work[eVal + S + r]!;
+    else {
+      e = v < LN_FLUSH ? 0 : Math.exp(v);
+      work[eKey + r] = x;
+      work[eVal + S + r] = e;
+    }
+    work[eA + idx] = e;
+    if (onlyEA) continue;
+    work[lnEA + idx] = v;
+    work[eAT + j * S + i] = e;
   }
   let sp = 0;
   for (let i = 0; i < S; i++) sp += Ppi[i]!;
@@ -531,6 +558,7 @@ export class JsHmmKernel implements HmmLocalKernel {
     this.lnPrT = new Float64Array(M * S);
     this.gamT = new Float64Array(M * S);
     this.#work = new Float64Array(hmmLocalWorkSize(S, M));
+    hmmResetCache(S, this.#work, hmmWorkLayout(S, M));
   }
 
   localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny = TINY): number {

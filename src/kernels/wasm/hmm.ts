@@ -2,7 +2,7 @@
 // Ã and π̃ (digamma, exp) stay in JS, the S²·M loops run in the module. Same
 // bits as the JS kernel (same operations in the same order); a repeat whose
 // normalisers underflow is redone by the JS sweep (log-domain path).
-import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmSameInputs, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
+import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmResetCache, hmmSameInputs, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
 import { FINGERPRINT_FLUSH, FINGERPRINT_T, fingerprintFinish, fingerprintPrepare, fingerprintWorkSize } from "../js/hmm-fingerprint.js";
 import { HMM_WAT } from "./hmm-wat.js";
 import { assembleWat } from "./wat.js";
@@ -58,6 +58,11 @@ export class WasmHmmKernel implements HmmLocalKernel {
   gamT: Float64Array = new Float64Array(0);
   #work: Float64Array = new Float64Array(0);
   #fpWork: Float64Array = new Float64Array(0);
+  /** Byte offsets of the layout for #offM time steps, and the M whose β scalars (bvec) are in place. */
+  #off: ReturnType<typeof hmmLayoutOffsets> | null = null;
+  #offLay: HmmWorkLayout = hmmWorkLayout(1, 1);
+  #offM = 0;
+  #bvecM = 0;
   #lay: HmmWorkLayout = hmmWorkLayout(1, 1);
   readonly #mem: WasmMemory;
   readonly #ex: HmmExports;
@@ -91,6 +96,10 @@ export class WasmHmmKernel implements HmmLocalKernel {
     this.#work = view(lay.size);
     this.#lay = lay;
     this.capacity = M;
+    // The workspace may now start where other buffers were: drop hmmPrepare's kept values.
+    hmmResetCache(S, this.#work, lay);
+    this.#offM = 0;
+    this.#bvecM = 0;
   }
 
   fingerprint(out: Float64Array): void {
@@ -106,15 +115,21 @@ export class WasmHmmKernel implements HmmLocalKernel {
   localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny = TINY): number {
     const S = this.S;
     // The layout depends on M: work views for this M inside the capacity's buffer.
-    const lay = M === this.capacity ? this.#lay : hmmWorkLayout(S, M);
+    if (this.#offM !== M || !this.#off) {
+      this.#offLay = M === this.capacity ? this.#lay : hmmWorkLayout(S, M);
+      this.#off = hmmLayoutOffsets(this.#offLay, this.#work.byteOffset);
+      this.#offM = M;
+    }
+    const lay = this.#offLay;
     const { A, Ppi, gamT, PrT, lnPrT } = this;
     const work = this.#work;
-    const b = hmmLayoutOffsets(lay, work.byteOffset);
+    const b = this.#off;
     const pr = PrT.byteOffset, gam = gamT.byteOffset, a = A.byteOffset;
     const ex = this.#ex;
     for (let i = 0; i < S * S; i++) A[i] = 1;
     for (let i = 0; i < S; i++) Ppi[i] = 1;
-    if (isPython) {
+    if (isPython && this.#bvecM !== M) {
+      this.#bvecM = M;
       // specufex-python: β_{M−1} = 1, β_m = β_{m+1}/Σ_s β_{m+1,s}; every column is constant (§4).
       const bv = work.subarray(lay.bvec, lay.bvec + M);
       bv[M - 1] = 1;
