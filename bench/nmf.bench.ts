@@ -100,9 +100,10 @@ async function benchCase(which: EngineCase, runs: number, print: (line: string) 
   counter.fit(spectrograms, {
     steps: STEPS,
     onProgress: (p) => {
-      // Per step: (I(T) repeats + the final P) ratio products, I(T) E_Wᵀ·R, one R·E_Hᵀ, each 2·D·K·M.
+      // Per step: I(T) ratio products (repeats 2..I(T) and the final P; the first repeat's Z is
+      // E_W's row sums), I(T) E_Wᵀ·R, one R·E_Hᵀ, each 2·D·K·M.
       const I = nmfInnerIterations(nmfTemperature(nmfInitialTau("specufex-python") + p.step - 1));
-      flops += 2 * c.D * kBefore * c.M * (2 * I + 2);
+      flops += 2 * c.D * kBefore * c.M * (2 * I + 1);
       kBefore = p.patternsLeft;
       if (p.patternsLeft >= c.targetK) snapshot = counter.getState();
     },
