@@ -46,6 +46,9 @@ export interface BandDftBuffers {
   readonly odd: Float64Array;
   /** D×M output. */
   readonly out: Float64Array;
+  /** The window (nperseg) and room for the waveform (backends that fold from their own memory copy x here). */
+  readonly window: Float64Array;
+  readonly samples: Float64Array;
   /** Normalisation scratch: [min positive, max, zeros]; bucket counts (u32, MAX_BUCKETS + 1); gathered values. */
   readonly stats: Float64Array;
   readonly hist: Float64Array;
@@ -70,6 +73,7 @@ export class BandDft {
   readonly #mem: BandDftMemory;
   #buffers: BandDftBuffers;
   #capacity = 0;
+  #samples = 0;
   #last = 0;
 
   constructor(spec: BandDftSpec, mem: BandDftMemory) {
@@ -79,17 +83,20 @@ export class BandDft {
     const d = spec.lastBin - spec.firstBin + 1;
     this.rows = d;
     this.taps = Math.ceil(spec.nperseg / 2);
-    this.#buffers = this.#layout(BAND_DFT_PANEL_SEGMENTS);
+    this.#buffers = this.#layout(BAND_DFT_PANEL_SEGMENTS, spec.nperseg);
     this.#fillBasis();
   }
 
-  #layout(segments: number): BandDftBuffers {
+  #layout(segments: number, samples: number): BandDftBuffers {
     const R = BAND_DFT_PANEL_ROWS, W = BAND_DFT_PANEL_SEGMENTS, h = this.taps;
     const dp = Math.ceil(this.rows / R), mp = Math.ceil(segments / W);
     const n = this.rows * mp * W;
-    const b = this.#mem.allocate([dp * R * h, dp * R * h, dp * R, mp * W * h, mp * W * h, n, 3, (MAX_BUCKETS + 2) / 2, n]);
+    const { nperseg } = this.#spec;
+    const b = this.#mem.allocate([dp * R * h, dp * R * h, dp * R, nperseg, mp * W * h, mp * W * h, n, 3, (MAX_BUCKETS + 2) / 2, n, samples]);
     this.#capacity = mp * W;
-    return { basisCos: b[0]!, basisSin: b[1]!, factor: b[2]!, even: b[3]!, odd: b[4]!, out: b[5]!, stats: b[6]!, hist: b[7]!, gathered: b[8]! };
+    this.#samples = samples;
+    b[3]!.set(this.#spec.window);
+    return { basisCos: b[0]!, basisSin: b[1]!, factor: b[2]!, window: b[3]!, even: b[4]!, odd: b[5]!, out: b[6]!, stats: b[7]!, hist: b[8]!, gathered: b[9]!, samples: b[10]! };
   }
 
   // Basis panels: cos/sin(π·(k·t_p mod 2n)/n) with t_p = 2u_p (an integer), so the angle is reduced exactly.
@@ -112,12 +119,12 @@ export class BandDft {
     }
   }
 
-  /** Ensures room for m segments; growing may move the buffers (their contents except the basis are scratch). */
-  #ensure(m: number): BandDftBuffers {
-    if (m <= this.#capacity) return this.#buffers;
+  /** Ensures room for m segments and a waveform of `samples`; growing moves the buffers (all but the basis are scratch). */
+  #ensure(m: number, samples: number): BandDftBuffers {
+    if (m <= this.#capacity && samples <= this.#samples) return this.#buffers;
     const old = this.#buffers;
     const cos = old.basisCos.slice(), sin = old.basisSin.slice(), f = old.factor.slice();
-    this.#buffers = this.#layout(m);
+    this.#buffers = this.#layout(Math.max(m, this.#capacity), Math.max(samples, this.#samples));
     this.#buffers.basisCos.set(cos); this.#buffers.basisSin.set(sin); this.#buffers.factor.set(f);
     return this.#buffers;
   }
@@ -128,39 +135,11 @@ export class BandDft {
    * @param x waveform (length ≥ (m − 1)·step + nperseg); @param m segments (≥ 1); @param step hop (samples)
    */
   compute(x: Float64Array, m: number, step: number): Float64Array {
-    const buf = this.#ensure(m);
-    const W = BAND_DFT_PANEL_SEGMENTS, h = this.taps;
-    const { nperseg, window: w, isConstantDetrend } = this.#spec;
-    const mp = Math.ceil(m / W);
-    const even = buf.even, odd = buf.odd;
-    const half = Math.ceil(nperseg / 2);
-    // Pairs (c + u_p, c − u_p): samples (hi0 + p, lo0 − p); for odd nperseg p = 0 is the middle sample alone.
-    const hi0 = nperseg % 2 === 0 ? half : half - 1;
-    const lo0 = half - 1;
-    const p0 = nperseg % 2 === 0 ? 0 : 1;
-    for (let g = 0; g < mp; g++) {
-      for (let l = 0; l < W; l++) {
-        const i = g * W + l;
-        const base = g * h * W + l;
-        if (i >= m) {
-          for (let p = 0; p < h; p++) { even[base + p * W] = 0; odd[base + p * W] = 0; }
-          continue;
-        }
-        const start = i * step;
-        let mean = 0;
-        if (isConstantDetrend) {
-          for (let j = 0; j < nperseg; j++) mean += x[start + j]!;
-          mean /= nperseg;
-        }
-        if (p0 === 1) { even[base] = (x[start + hi0]! - mean) * w[hi0]!; odd[base] = 0; }
-        for (let p = p0; p < half; p++) {
-          const a = (x[start + hi0 + p]! - mean) * w[hi0 + p]!;
-          const b = (x[start + lo0 - p]! - mean) * w[lo0 - p]!;
-          even[base + p * W] = a + b;
-          odd[base + p * W] = a - b;
-        }
-      }
-    }
+    const buf = this.#ensure(m, this.#mem.copiesSamples ? x.length : 0);
+    const h = this.taps;
+    const { nperseg, isConstantDetrend } = this.#spec;
+    const mp = Math.ceil(m / BAND_DFT_PANEL_SEGMENTS);
+    this.#mem.fold(x, m, step, nperseg, h, isConstantDetrend, mp, buf);
     const out = buf.out.subarray(0, this.rows * m);
     this.#mem.run(Math.ceil(this.rows / BAND_DFT_PANEL_ROWS), mp, h, buf, this.rows, m, this.#spec.isMagnitude);
     this.#last = this.rows * m;

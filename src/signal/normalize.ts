@@ -252,21 +252,25 @@ export class NormalizedSpectrogramPlan {
 
   /**
    * @param x waveform; @param eventId named in errors
-   * @throws DataError for a waveform shorter than nperseg, NaN/Inf values or a zero median
+   * @param out optional buffer of D·M doubles for the values (reused across calls to avoid allocation)
+   * @throws DataError for a waveform shorter than nperseg, NaN/Inf values or a zero median, or an `out` of
+   *   another length
    */
-  compute(x: Float64Array, eventId?: string): NormalizedSpectrogram {
+  compute(x: Float64Array, eventId?: string, out?: Float64Array): NormalizedSpectrogram {
     const dft = this.stft.bandDft;
     if (dft && x.length >= this.stft.params.nperseg) {
       // Direct method: spectrogram, median and dB in the kernel's buffers, one copy out.
       const m = this.stft.segments(x.length);
       const view = dft.compute(x, m, this.stft.params.nperseg - this.stft.params.noverlap);
       const med = dft.decibelsAboveMedian();
-      const data = view.slice();
+      if (out !== undefined && out.length !== view.length) throw new DataError(`normalizedSpectrogram: output buffer holds ${out.length} values, expected ${dft.rows}×${m}`);
+      const data = out ?? new Float64Array(view.length);
+      data.set(view);
       // A bad value or a zero/subnormal median leaves the values linear: the checked path reports or handles it.
       const median = med > 0 ? med : medianDecibelsInPlace(data, eventId);
       return { frequenciesHz: this.stft.frequenciesHz.slice(), timesS: this.stft.timesS(x.length), values: { data, shape: [dft.rows, m] }, median };
     }
-    const values = this.stft.compute(x);
+    const values = this.stft.compute(x, out);
     let scratch = this.#scratch[0];
     if (!scratch || scratch.length < values.data.length) { scratch = new Float64Array(values.data.length); this.#scratch[0] = scratch; }
     const med = medianDecibelsInPlace(values.data, eventId, scratch);

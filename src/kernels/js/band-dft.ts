@@ -11,6 +11,14 @@ export interface BandDftMemory {
   readonly name: "js" | "wasm-simd";
   /** Fresh zero-filled buffers of the given lengths (doubles); earlier ones may become invalid. */
   allocate(lengths: readonly number[]): Float64Array[];
+  /** Whether `fold` copies x into buf.samples (which must then hold x.length doubles). */
+  readonly copiesSamples: boolean;
+  /**
+   * Even/odd folded panels of x's m segments (start i·step; constant detrend, then the window): E_p = a + b,
+   * O_p = a − b with a, b the windowed samples c ± u_p (odd nperseg: p = 0 is the middle sample, O_0 = 0).
+   * Padding lanes of the last panel repeat segment m − 1 (their outputs are never stored).
+   */
+  fold(x: Float64Array, m: number, step: number, nperseg: number, h: number, isConstantDetrend: boolean, mp: number, buf: BandDftBuffers): void;
   /** out (d×m) from the packed panels: dp basis panels, mp segment panels, h taps. */
   run(dp: number, mp: number, h: number, buf: BandDftBuffers, d: number, m: number, isMagnitude: boolean): void;
   // The normalisation steps on out[0..n) (see band-dft-wat.ts for their contracts).
@@ -64,6 +72,33 @@ export function bandDftJs(): BandDftMemory {
   return {
     name: "js",
     allocate: (lengths) => lengths.map((n) => new Float64Array(n)),
+    copiesSamples: false,
+    fold(x, m, step, nperseg, h, isConstantDetrend, mp, buf) {
+      const { even, odd, window: w } = buf;
+      const half = Math.ceil(nperseg / 2);
+      // Pairs (c + u_p, c − u_p): samples (hi0 + p, lo0 − p).
+      const hi0 = nperseg % 2 === 0 ? half : half - 1;
+      const lo0 = half - 1;
+      const p0 = nperseg % 2 === 0 ? 0 : 1;
+      for (let g = 0; g < mp; g++) {
+        for (let l = 0; l < W; l++) {
+          const base = g * h * W + l;
+          const start = Math.min(g * W + l, m - 1) * step;
+          let mean = 0;
+          if (isConstantDetrend) {
+            for (let j = 0; j < nperseg; j++) mean += x[start + j]!;
+            mean /= nperseg;
+          }
+          if (p0 === 1) { even[base] = (x[start + hi0]! - mean) * w[hi0]!; odd[base] = 0; }
+          for (let p = p0; p < half; p++) {
+            const a = (x[start + hi0 + p]! - mean) * w[hi0 + p]!;
+            const b = (x[start + lo0 - p]! - mean) * w[lo0 - p]!;
+            even[base + p * W] = a + b;
+            odd[base + p * W] = a - b;
+          }
+        }
+      }
+    },
     scan(n, { out, stats }) {
       let min = Infinity, max = 0, zeros = 0;
       for (let i = 0; i < n; i++) {

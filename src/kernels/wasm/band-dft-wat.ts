@@ -99,6 +99,56 @@ ${block()}
   (br $qloop))))`;
 }
 
+// fold(m, step, nperseg, h, isConst, mp, x, w, even, odd): the even/odd panels (BandDftMemory.fold), two segments
+// per f64x2 (lanes i, i+1), the same operations as the JS fold in the same order.
+function fold(): string {
+  const X = (j: string): string => `(f64x2.replace_lane 1 (v128.load64_splat (i32.add (local.get $s0) (i32.shl ${j} (i32.const 3)))) (f64.load (i32.add (local.get $s1) (i32.shl ${j} (i32.const 3)))))`;
+  const W8 = (j: string): string => `(v128.load64_splat (i32.add (local.get $w) (i32.shl ${j} (i32.const 3))))`;
+  return `(func $fold (export "fold") (param $m i32) (param $step i32) (param $nperseg i32) (param $h i32) (param $isConst i32) (param $mp i32)
+(param $x i32) (param $w i32) (param $even i32) (param $odd i32)
+(local $i i32) (local $n i32) (local $s0 i32) (local $s1 i32) (local $j i32) (local $half i32) (local $hi0 i32) (local $lo0 i32)
+(local $p i32) (local $p0 i32) (local $eo i32) (local $last i32) (local $acc v128) (local $mean v128) (local $a v128) (local $b v128)
+(local.set $half (i32.shr_u (i32.add (local.get $nperseg) (i32.const 1)) (i32.const 1)))
+(local.set $p0 (i32.and (local.get $nperseg) (i32.const 1)))
+(local.set $hi0 (i32.sub (local.get $half) (local.get $p0)))
+(local.set $lo0 (i32.sub (local.get $half) (i32.const 1)))
+(local.set $n (i32.mul (local.get $mp) (i32.const ${W})))
+(local.set $last (i32.sub (local.get $m) (i32.const 1)))
+(local.set $i (i32.const 0))
+(block $iend (loop $iloop
+  (br_if $iend (i32.ge_u (local.get $i) (local.get $n)))
+  (local.set $s0 (i32.add (local.get $x) (i32.shl (i32.mul (select (local.get $i) (local.get $last) (i32.lt_u (local.get $i) (local.get $m))) (local.get $step)) (i32.const 3))))
+  (local.set $j (i32.add (local.get $i) (i32.const 1)))
+  (local.set $s1 (i32.add (local.get $x) (i32.shl (i32.mul (select (local.get $j) (local.get $last) (i32.lt_u (local.get $j) (local.get $m))) (local.get $step)) (i32.const 3))))
+  (local.set $mean ${zero})
+  (if (local.get $isConst) (then
+    (local.set $acc ${zero})
+    (local.set $j (i32.const 0))
+    (block $jend (loop $jloop
+      (br_if $jend (i32.ge_u (local.get $j) (local.get $nperseg)))
+      (local.set $acc (f64x2.add (local.get $acc) ${X("(local.get $j)")}))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $jloop)))
+    (local.set $mean (f64x2.div (local.get $acc) (f64x2.splat (f64.convert_i32_s (local.get $nperseg)))))))
+  (local.set $eo (i32.shl (i32.add (i32.mul (i32.div_u (local.get $i) (i32.const ${W})) (i32.mul (local.get $h) (i32.const ${W})))
+    (i32.rem_u (local.get $i) (i32.const ${W}))) (i32.const 3)))
+  (if (local.get $p0) (then
+    (v128.store (i32.add (local.get $even) (local.get $eo)) (f64x2.mul (f64x2.sub ${X("(local.get $hi0)")} (local.get $mean)) ${W8("(local.get $hi0)")}))
+    (v128.store (i32.add (local.get $odd) (local.get $eo)) ${zero})))
+  (local.set $p (local.get $p0))
+  (block $pend (loop $ploop
+    (br_if $pend (i32.ge_u (local.get $p) (local.get $half)))
+    (local.set $a (f64x2.mul (f64x2.sub ${X("(i32.add (local.get $hi0) (local.get $p))")} (local.get $mean)) ${W8("(i32.add (local.get $hi0) (local.get $p))")}))
+    (local.set $b (f64x2.mul (f64x2.sub ${X("(i32.sub (local.get $lo0) (local.get $p))")} (local.get $mean)) ${W8("(i32.sub (local.get $lo0) (local.get $p))")}))
+    (local.set $j (i32.add (local.get $eo) (i32.shl (local.get $p) (i32.const ${Math.log2(W * 8)}))))
+    (v128.store (i32.add (local.get $even) (local.get $j)) (f64x2.add (local.get $a) (local.get $b)))
+    (v128.store (i32.add (local.get $odd) (local.get $j)) (f64x2.sub (local.get $a) (local.get $b)))
+    (local.set $p (i32.add (local.get $p) (i32.const 1)))
+    (br $ploop)))
+  (local.set $i (i32.add (local.get $i) (i32.const 2)))
+  (br $iloop))))`;
+}
+
 // The median/dB normalisation of a spectrogram in place (kernels/band-dft.ts, decibelsAboveMedian):
 //   scan(n, v, stats) → 1 when a value is NaN, ±Inf or negative; else stats = [min positive (or Inf), max, zeros]
 //   histogram(n, v, hist, shift, base, size): hist[(hi >>> shift) − base]++ over the non-zero values (i32 counts)
@@ -240,6 +290,7 @@ ${body}
 export const BAND_DFT_WAT = `(module
 (import "env" "mem" (memory 1))
 ${bandDft()}
+${fold()}
 ${scan()}
 ${histogram()}
 ${gather()}

@@ -8,6 +8,7 @@ const PAGE = 65536;
 
 interface BandDftExports {
   bandDft(dp: number, mp: number, h: number, bc: number, bs: number, pe: number, po: number, f: number, out: number, d: number, m: number, isMag: number, tmp: number): void;
+  fold(m: number, step: number, nperseg: number, h: number, isConst: number, mp: number, x: number, w: number, even: number, odd: number): void;
   scan(n: number, v: number, stats: number): number;
   histogram(n: number, v: number, hist: number, shift: number, base: number, size: number): void;
   gather(n: number, v: number, dst: number, shift: number, base: number, b1: number, b2: number): number;
@@ -62,6 +63,11 @@ export function wasmBandDft(): BandDftMemory | null {
     run(dp, mp, h, buf, d, m, isMagnitude) {
       ex.bandDft(dp, mp, h, buf.basisCos.byteOffset, buf.basisSin.byteOffset, buf.even.byteOffset, buf.odd.byteOffset,
         buf.factor.byteOffset, buf.out.byteOffset, d, m, isMagnitude ? 1 : 0, 0);
+    },
+    copiesSamples: true,
+    fold(x, m, step, nperseg, h, isConstantDetrend, mp, buf) {
+      buf.samples.set(x);
+      ex.fold(m, step, nperseg, h, isConstantDetrend ? 1 : 0, mp, buf.samples.byteOffset, buf.window.byteOffset, buf.even.byteOffset, buf.odd.byteOffset);
     },
     scan: (n, buf) => ex.scan(n, buf.out.byteOffset, buf.stats.byteOffset) !== 0,
     histogram: (n, buf, shift, base, size) => ex.histogram(n, buf.out.byteOffset, buf.hist.byteOffset, shift, base, size),
