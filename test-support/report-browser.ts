@@ -210,6 +210,18 @@ export async function assertReportInBrowser(indexHtml: string, data: ReportData)
     assert.equal(await countLines(page, "06-examples", "example_waveforms_marks"), 4);
     const faded = await page.evaluate(() => window.__t.items("05-map", "map_events_marks").filter((it: any) => it.opacity === 0.1).length);
     assert.equal(faded, N - data.events.cluster.filter((c) => c === 2).length, "events outside cluster 2 fade on the map");
+    // … and everywhere else: every cluster-aware figure has the choice, the PCA points and silhouette bars fade alike.
+    for (const f of ["05-map", "06-examples", "07-boxplots", "08-occurrence", "11-silhouette", "12-dendrogram", "13-pca"]) {
+      assert.equal(await page.evaluate((n) => window.__report.views[n].signal("selCluster"), f), 2, `${f} highlights cluster 2`);
+    }
+    const outside2 = clustered - data.events.cluster.filter((c) => c === 2).length;
+    assert.equal(await page.evaluate(() => window.__t.items("13-pca", "pca_points_marks").filter((it: any) => it.opacity === 0.08).length), outside2, "PCA points outside cluster 2 fade");
+    assert.equal(await page.evaluate(() => window.__t.items("11-silhouette", "silhouette_bars_marks").filter((it: any) => it.opacity === 0.15).length), outside2, "silhouette bars outside cluster 2 fade");
+    // The table of contents jumps below the sticky header.
+    await page.click('nav.toc a[href="#fig-10-one-event"]');
+    await page.waitForTimeout(300);
+    const gap = await page.evaluate(() => document.querySelector("#fig-10-one-event").getBoundingClientRect().top - document.querySelector("header").getBoundingClientRect().bottom);
+    assert.ok(gap >= 0 && gap < 40, `figure 10's heading lands ${gap} px below the header`);
 
     // Choosing another event on the map redraws figure 10.
     const urlsBefore = await oneEventImages(page);
