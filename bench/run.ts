@@ -2,7 +2,7 @@
 // figures. Speed is measured here, never asserted in tests. `npm run bench -- nmf hmm` runs some sections.
 import { availableParallelism, cpus } from "node:os";
 
-const SECTIONS = ["spectrogram", "nmf", "hmm", "cluster", "report"] as const;
+const SECTIONS = ["spectrogram", "nmf", "hmm", "cluster", "report", "stability"] as const;
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const chosen = wanted.length ? SECTIONS.filter((s) => wanted.includes(s)) : SECTIONS;

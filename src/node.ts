@@ -29,4 +29,4 @@ export { prepareDemo, demoAri } from "./pipeline/demo-run.js";
 export { runStability } from "./pipeline/stability-run.js";
 export { stabilityOfSpectrograms } from "./pipeline/stability.js";
 export { compareRuns } from "./pipeline/consensus.js";
-export { assignEvents, writeAssignedCsv } from "./pipeline/assign.js";
+export { assignEvents, FittedProject, writeAssignedCsv } from "./pipeline/assign.js";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatIsoNs } from "../core/time.js";
 import { writeWaveformSet } from "../io/layouts/index.js";
-import { assignedCsv, assignEvents, assignFingerprints, readClusterModel, type AssignResult } from "./assign.js";
+import { assignedCsv, assignEvents, assignFingerprints, FittedProject, readClusterModel, type AssignResult } from "./assign.js";
 import type { SpecufexConfig } from "./config.js";
 import { prepareDemo } from "./demo-run.js";
 import { generateDemo, type DemoDataset, type DemoEvent } from "./demo/generate.js";
@@ -63,7 +63,7 @@ async function trainingResults(): Promise<Map<string, { cluster: number; distanc
 }
 
 test("assigning the training events (waveforms → spectrograms → transforms → k-means centroids) reproduces their labels and distances exactly", async () => {
-  const r = await assignEvents({ project: dir, input: join(dir, "waveforms.h5") });
+  const r = await (await FittedProject.open(dir)).assign({ input: join(dir, "waveforms.h5") });
   assert.equal(r.method, "kmeans");
   const train = await trainingResults();
   assert.equal(r.events.length, train.size);

@@ -13,8 +13,11 @@ import { checkSequence } from "../model/hmm/local-pass.js";
 import { transformMany as hmmTransformMany } from "../model/hmm/transform-many.node.js";
 import { checkSpectrogram } from "../model/nmf/validate.js";
 import { transformMany as nmfTransformMany } from "../model/nmf/transform-many.node.js";
+import type { BayesianHmm } from "../model/hmm/bayesian-hmm.js";
+import type { BayesianNmf } from "../model/nmf/bayesian-nmf.js";
 import { loadHmm, loadNmf } from "../model/persist.node.js";
 import { projectSettings, readNewEvents } from "./assign-input.js";
+import type { SpecufexConfig } from "./config.js";
 import { distancesToCentroids, gmmScores, nearestCentroids, toClusteredSpace } from "./cluster-model.js";
 import { csvField } from "./outputs.js";
 import { STORE_FILE } from "./run.js";
@@ -106,8 +109,71 @@ export interface AssignResult {
   readonly seconds: { readonly input: number; readonly spectrograms: number; readonly nmfTransform: number; readonly hmmTransform: number; readonly assignment: number; readonly total: number };
 }
 
+/** The settings and models of a fitted project that `assign` needs, loaded once. */
+export interface FittedProjectParts {
+  readonly runDir: string;
+  /** The project's data, preprocessing and spectrogram settings (from its stage records). */
+  readonly config: SpecufexConfig;
+  readonly rateHz: number;
+  readonly nmf: BayesianNmf;
+  readonly hmm: BayesianHmm;
+  readonly model: ClusterModelFile;
+}
+
 /**
- * Assigns new events to the clusters of a fitted project (nothing is refitted).
+ * A fitted project opened for assigning new events: its settings, saved NMF, HMM and clustering model are read
+ * once, so a monitoring loop calls `assign` for each new batch without reading them again.
+ * @example
+ * const project = await FittedProject.open("demo-run");
+ * const r = await project.assign({ input: "new-events.h5" });
+ */
+export class FittedProject implements FittedProjectParts {
+  readonly runDir: string;
+  readonly config: SpecufexConfig;
+  readonly rateHz: number;
+  readonly nmf: BayesianNmf;
+  readonly hmm: BayesianHmm;
+  readonly model: ClusterModelFile;
+
+  private constructor(parts: FittedProjectParts) {
+    this.runDir = parts.runDir;
+    this.config = parts.config;
+    this.rateHz = parts.rateHz;
+    this.nmf = parts.nmf;
+    this.hmm = parts.hmm;
+    this.model = parts.model;
+  }
+
+  /**
+   * Reads a run directory's settings and models.
+   * @throws OptionError for a directory that is not a fitted project; FormatError for unreadable models
+   */
+  static async open(project: string): Promise<FittedProject> {
+    const runDir = resolve(project);
+    const storePath = join(runDir, STORE_FILE);
+    if (!existsSync(storePath)) throw new OptionError(`--project ${runDir}: no project store ${STORE_FILE} (a run directory of \`specufex run\`)`, { file: storePath });
+    for (const m of ["nmf.h5", "hmm.h5", "cluster.json"]) {
+      if (!existsSync(join(runDir, "models", m))) throw new OptionError(`--project ${runDir}: models/${m} is missing (run the pipeline through the cluster stage first)`, { file: join(runDir, "models", m) });
+    }
+    const { config, rateHz } = await projectSettings(storePath, runDir);
+    const model = readClusterModel(runDir);
+    const [nmf, hmm] = await Promise.all([loadNmf(join(runDir, "models", "nmf.h5")), loadHmm(join(runDir, "models", "hmm.h5"))]);
+    return new FittedProject({ runDir, config, rateHz, nmf, hmm, model });
+  }
+
+  /**
+   * Assigns new events (nothing is refitted); `seconds.total` counts from this call.
+   * @throws OptionError for bad inputs; FormatError for unreadable files; ShapeError when the spectrograms do
+   *   not have the project's frequency rows
+   */
+  async assign(options: Omit<AssignOptions, "project">): Promise<AssignResult> {
+    return assignWith(this, options, performance.now());
+  }
+}
+
+/**
+ * Assigns new events to the clusters of a fitted project (nothing is refitted). Opens the project on every
+ * call; `FittedProject` keeps it open for repeated assignments.
  * @throws OptionError for a project that is not fitted or bad inputs; FormatError for unreadable files;
  *   ShapeError when the spectrograms do not have the project's frequency rows
  * @example
@@ -116,17 +182,12 @@ export interface AssignResult {
  */
 export async function assignEvents(options: AssignOptions): Promise<AssignResult> {
   const t0 = performance.now();
-  const log = options.log ?? (() => {});
-  const runDir = resolve(options.project);
-  const storePath = join(runDir, STORE_FILE);
-  if (!existsSync(storePath)) throw new OptionError(`--project ${runDir}: no project store ${STORE_FILE} (a run directory of \`specufex run\`)`, { file: storePath });
-  for (const m of ["nmf.h5", "hmm.h5", "cluster.json"]) {
-    if (!existsSync(join(runDir, "models", m))) throw new OptionError(`--project ${runDir}: models/${m} is missing (run the pipeline through the cluster stage first)`, { file: join(runDir, "models", m) });
-  }
-  const { config, rateHz } = await projectSettings(storePath, runDir);
-  const model = readClusterModel(runDir);
-  const [nmf, hmm] = await Promise.all([loadNmf(join(runDir, "models", "nmf.h5")), loadHmm(join(runDir, "models", "hmm.h5"))]);
+  return assignWith(await FittedProject.open(options.project), options, t0);
+}
 
+async function assignWith(project: FittedProjectParts, options: Omit<AssignOptions, "project">, t0: number): Promise<AssignResult> {
+  const log = options.log ?? (() => {});
+  const { config, rateHz, nmf, hmm, model } = project;
   const events = await readNewEvents(config, rateHz, options.input, options.catalog, log);
 
   // Checks per event, so that one bad event is rejected instead of stopping the rest.

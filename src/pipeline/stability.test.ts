@@ -12,6 +12,7 @@ import { runPipeline, STORE_FILE } from "./run.js";
 import { stabilityOfSpectrograms, type StabilityResult } from "./stability.js";
 import { readSpectrograms, runStability } from "./stability-run.js";
 import { ProjectStore } from "./store.js";
+import { formatSummary } from "./summary.js";
 
 const dir = mkdtempSync(join(tmpdir(), "specufex-stability-"));
 let config: SpecufexConfig;
@@ -90,6 +91,9 @@ test("cluster.consensus {seeds: 3} makes the consensus the pipeline's answer, id
   assert.deepEqual(model.eventIds, [...result.eventIds]);
   assert.deepEqual(model.labels, Array.from(result.comparison.labels, (l) => l + 1), "consensus labels identical on the rerun");
   assert.equal(model.k, result.comparison.k);
+  assert.deepEqual((model as unknown as { parameters: unknown }).parameters, withConsensus.cluster, "the model keeps the method's parameters");
+  const lines = formatSummary(summary);
+  for (const k of result.comparison.clusters) assert.ok(lines.includes(`  cluster ${k.cluster + 1}: ${k.size} events, stability ${k.stability.toFixed(3)}`), `summary lines: ${lines.join(" | ")}`);
   const cat = readCatalog();
   const byId = new Map(cat.event_ID!.map((id, i) => [id, i]));
   result.eventIds.forEach((id, r) => {

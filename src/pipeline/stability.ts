@@ -217,6 +217,13 @@ export async function stabilityOfSpectrograms(
     done++;
     if (done % 10 === 0 || done === total) options.onProgress?.({ done, total, detail: `${todo.length} runs, ${parallel} at a time` });
   };
+  const B = options.bootstrap ?? 10;
+  let kCurve: KCurvePoint[] | null | undefined;
+  // The curve needs run 0's clustered space only; a lane left without runs computes it while the others fit.
+  const curve = (): void => {
+    if (kCurve !== undefined || !first) return;
+    kCurve = B > 0 && config.cluster.method !== "dbscan" ? bootstrapCurve(first.Z, config.cluster, B) : null;
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length) {
@@ -227,19 +234,19 @@ export async function stabilityOfSpectrograms(
       if (offset === 0) first = r.clustering;
       log(`seed +${offset}: K = ${r.run.k}, ${r.run.patternsLeft} patterns, ${r.run.seconds.total.toFixed(1)} s`);
     }
+    if (!options.signal?.aborted) curve();
   };
   await Promise.all(Array.from({ length: parallel }, worker));
+  curve();
   const comparison = compareRuns(
     runs.map((r) => r.labels),
     { ...(options.consensus ? { method: options.consensus } : {}), ...(options.maxCoassociationEvents ? { maxCoassociationEvents: options.maxCoassociationEvents } : {}) },
   );
   const kCounts: Record<string, number> = {};
   for (const r of runs) kCounts[String(r.k)] = (kCounts[String(r.k)] ?? 0) + 1;
-  const B = options.bootstrap ?? 10;
-  const kCurve = B > 0 && config.cluster.method !== "dbscan" ? bootstrapCurve(first!.Z, config.cluster, B) : null;
   let stableK: number | null = null;
   if (kCurve?.length) stableK = kCurve.reduce((a, b) => (b.agreement > a.agreement ? b : a)).k;
   log(`mean pairwise ARI ${comparison.meanAri.toFixed(3)} over ${N} runs; consensus K = ${comparison.k} (${comparison.method})`);
   if (comparison.trivialRuns.length) log(`${comparison.trivialRuns.length} of ${N} runs put every event in one cluster (no structure found); their agreement counts as 0`);
-  return { eventIds, runs, comparison, kCounts, kCurve, stableK, seconds: (performance.now() - started) / 1000 };
+  return { eventIds, runs, comparison, kCounts, kCurve: kCurve ?? null, stableK, seconds: (performance.now() - started) / 1000 };
 }

@@ -44,6 +44,12 @@ export function formatSummary(s: RunSummary): string[] {
   if (s.patternsLeft !== undefined) lines.push(`NMF patterns left: ${s.patternsLeft}`);
   if (s.states !== undefined) lines.push(`HMM states: ${s.states}`);
   if (s.chosenK !== undefined) lines.push(`clusters: K = ${s.chosenK}${s.meanSilhouette !== undefined ? `, mean silhouette ${s.meanSilhouette.toFixed(3)}` : ""}`);
+  // With cluster.consensus: the stage's stability analysis (stability.json), per consensus cluster.
+  const stability = s.stages.find((t) => t.stage === "cluster")?.info?.stability as { meanAri?: number; clusters?: { cluster: number; size: number; stability: number }[] } | undefined;
+  if (stability?.clusters) {
+    lines.push(`consensus of seeds: mean pairwise ARI ${Number(stability.meanAri).toFixed(3)}`);
+    for (const c of stability.clusters) lines.push(`  cluster ${c.cluster}: ${c.size} events, stability ${c.stability.toFixed(3)}`);
+  }
   for (const t of s.stages) lines.push(`  ${t.stage.padEnd(14)} ${t.status.padEnd(8)} ${t.seconds.toFixed(2)} s`);
   lines.push(`wall time: ${s.wallSeconds.toFixed(1)} s`);
   return lines;

@@ -20,6 +20,8 @@ import type { ProjectStore } from "../store.js";
 export interface ClusterModelFile {
   version: 1;
   method: string;
+  /** The cluster settings that produced it (method parameters: K range, nInit, maxIter, seed, eps, minSamples, covariance, …). */
+  parameters?: SpecufexConfig["cluster"];
   k: number;
   scaler: { kind: string; offset?: number[]; factor?: number[] };
   pca: null | { mean: number[]; components: number[][]; explainedVarianceRatio: number[] };
@@ -130,6 +132,7 @@ export const clusterStage: StageDefinition = {
     const model: ClusterModelFile = {
       version: 1,
       method: consensus ? "consensus" : c.method,
+      parameters: c,
       k: outcome.k,
       scaler: c.scaler === "none" ? { kind: "none" } : { kind: c.scaler, offset: Array.from(scaler.fitted.offset), factor: Array.from(scaler.fitted.factor) },
       pca: pca ? { mean: Array.from(pca.fitted.mean), components: rowsOf(pca.fitted.components), explainedVarianceRatio: Array.from(pca.fitted.explainedVarianceRatio) } : null,
