@@ -63,7 +63,7 @@ function work(task: SweepTask, prep: ChooseKPrepared): void {
 }
 
 function prepFromTask(task: SweepTask): ChooseKPrepared {
-  const data = kmeansDataFrom({ n: task.n, f: task.f, x: task.xc, means: task.means, norms: task.norms, ...(task.distances && { distances: task.distances }) });
+  const data = kmeansDataFrom({ n: task.n, f: task.f, x: task.xc, means: task.means, norms: task.norms, raw: task.x, ...(task.distances && { distances: task.distances }) });
   const x: Matrix = { data: task.x, shape: [task.n, task.f] };
   return task.distances ? { options: task.options, x, data, distances: task.distances } : { options: task.options, x, data };
 }

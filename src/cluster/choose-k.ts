@@ -3,7 +3,7 @@
 import { OptionError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 import { int, num, resolveOptions } from "../core/options.js";
-import { distanceMatrix } from "./distances.js";
+import { squareDistances } from "./distances.js";
 import { fitPrepared, prepareKMeansData, toFitted, type KMeansData, type KMeansFitted } from "./kmeans.js";
 import type { LloydRun } from "./lloyd.js";
 import { encodeLabels, mean, silhouetteFromDistances, silhouetteSamples } from "./silhouette.js";
@@ -83,7 +83,7 @@ export function prepareChooseK(x: Matrix, options: ChooseKOptions = {}): ChooseK
   // silhouettes need K ≤ N − 1
   checkRows("chooseK", "kMax", x, o.kMax + 1);
   let d: Float64Array | undefined;
-  const data = x.shape[0] <= o.maxDistanceMatrixRows ? prepareKMeansData(x, (c) => (d = distanceMatrix(c))) : prepareKMeansData(x);
+  const data = x.shape[0] <= o.maxDistanceMatrixRows ? prepareKMeansData(x, () => (d = squareDistances(x))) : prepareKMeansData(x);
   return d ? { options: o, x, data, distances: d } : { options: o, x, data };
 }
 

@@ -5,6 +5,7 @@ import { Rng } from "../core/rng.js";
 import { DataError, OptionError } from "../core/errors.js";
 import { assertGolden, readGolden } from "../../test-support/shared.js";
 import { KMeans, kmeans } from "./kmeans.js";
+import { mostlyZero } from "./sparse-rows.js";
 
 function rowsOf(x: Matrix, idx: number[]): Matrix {
   const f = x.shape[1];
@@ -121,6 +122,32 @@ test("an empty cluster takes the point farthest from its centre, as the plain Ll
   assert.equal(ours.nIter, ref.nIter);
   assertGolden(ours.centers, ref.centers, { rtol: 1e-9, label: "centres" });
   assert.equal(new Set(ours.labels).size, 4);
+});
+
+/** Mostly-zero rows (6 of 40 entries set, supports by group), so k-means runs on the compressed rows (row-space.ts). */
+function sparseData(seed: number, n: number, groups: number): Matrix {
+  const rng = new Rng(seed);
+  const f = 40;
+  const data = new Float64Array(n * f);
+  for (let i = 0; i < n; i++) for (let t = 0; t < 6; t++) data[i * f + (((i % groups) * 7 + rng.integer(14)) % f)] = 0.5 + rng.random();
+  return { data, shape: [n, f] };
+}
+
+test("k-means on mostly-zero rows (compressed-row distances and sums) equals the plain Lloyd (labels, n_iter exact; centres, inertia rtol 1e-9), empty clusters included", () => {
+  for (let s = 0; s < 5; s++) {
+    const x = sparseData(200 + s, 300, 4);
+    assert.ok(mostlyZero(x.data, 300, 40));
+    const k = 3 + s;
+    // case 4 starts with two equal centres: one cluster starts empty and takes the farthest point
+    const rows = Array.from({ length: k }, (_, j) => (s === 4 && j === 1 ? 0 : (j * 41 + s) % 300));
+    const init = rowsOf(x, rows);
+    const ours = kmeans(x, k, { init, maxIter: 300, tol: s % 2 === 0 ? 1e-4 : 0 });
+    const ref = naiveLloyd(x, init, 300, s % 2 === 0 ? 1e-4 : 0);
+    assert.deepEqual(Array.from(ours.labels), ref.labels, `case ${s}`);
+    assert.equal(ours.nIter, ref.nIter, `case ${s}`);
+    assertGolden(ours.centers, ref.centers, { rtol: 1e-9, label: `centres ${s}` });
+    assertGolden([ours.inertia], [ref.inertia], { rtol: 1e-9, label: `inertia ${s}` });
+  }
 });
 
 test("k-means++ runs are deterministic per seed, differ between seeds, and nInit 10 never ends above nInit 1", () => {

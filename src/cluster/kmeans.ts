@@ -7,7 +7,8 @@ import { Rng } from "../core/rng.js";
 import { centredCopy, columnMeans, rowSquaredNorms, squaredDistance } from "./distances.js";
 import { DataRowDistances, MatrixRowDistances, PlusPlusWorkspace, kmeansPlusPlus, type RowDistances } from "./kmeans-init.js";
 import { LloydWorkspace, lloydRun, type LloydRun } from "./lloyd.js";
-import { rowSpace, type RowSpace } from "./row-space.js";
+import { rowSpace, sparseRowSpace, type RowSpace } from "./row-space.js";
+import { mostlyZero } from "./sparse-rows.js";
 import { checkFinite, checkRows } from "./validate.js";
 
 export interface KMeansOptions {
@@ -85,19 +86,23 @@ export function prepareKMeansData(x: Matrix, distances?: (centred: { x: Float64A
   const xc = centredCopy(x, means);
   const norms = rowSquaredNorms(xc);
   const d = distances?.({ x: xc.data, norms, n, f });
-  return kmeansDataFrom({ n, f, x: xc.data, means, norms, ...(d && { distances: d }) });
+  return kmeansDataFrom({ n, f, x: xc.data, means, norms, raw: x.data, ...(d && { distances: d }) });
 }
 
 /** KMeansData from parts already computed (e.g. shared with worker threads). */
-export function kmeansDataFrom(parts: { n: number; f: number; x: Float64Array; means: Float64Array; norms: Float64Array; distances?: Float64Array }): KMeansData {
-  const { n, f, x, means, norms } = parts;
+export function kmeansDataFrom(parts: { n: number; f: number; x: Float64Array; means: Float64Array; norms: Float64Array; distances?: Float64Array; raw?: Float64Array }): KMeansData {
+  const { n, f, x, means, norms, raw } = parts;
+  const sparse = raw !== undefined && mostlyZero(raw, n, f);
   let v = 0;
   for (let i = 0; i < n; i++) v += norms[i]!;
   const meanVariance = v / n / f;
   const rows = parts.distances ? new MatrixRowDistances(parts.distances, n) : new DataRowDistances(x, norms, n, f);
   let cached: RowSpace | undefined;
   const space = (k: number): RowSpace => {
-    if (!cached || cached.capacity < k) cached = rowSpace(x, n, f, Math.max(k, 20));
+    if (!cached || cached.capacity < k) {
+      cached = rowSpace(x, n, f, Math.max(k, 20));
+      if (sparse) cached = sparseRowSpace(cached, raw, means);
+    }
     return cached;
   };
   return { n, f, x, means, norms, meanVariance, rows, space };

@@ -79,6 +79,7 @@ export function lloydRun(ws: LloydWorkspace, norms: Float64Array, init: Float64A
   const { n, f } = space;
   let cur = 0; // the buffer holding the current centres
   space.centres[0].set(init.subarray(0, k * f));
+  space.centresChanged(0, k);
   labelsOld.fill(-1);
   drift.fill(0);
   ws.skip.fill(-Infinity);
@@ -114,12 +115,13 @@ export function lloydRun(ws: LloydWorkspace, norms: Float64Array, init: Float64A
     // M step: new centres from the sums, relocating empty clusters first.
     const nw = 1 - cur;
     const cNew = space.centres[nw]!;
-    cNew.set(sums);
+    centresFromSums(space, sums, counts, k, cNew);
     if (hasEmpty(counts, k)) {
       relocateEmpty(space, cur, labels, cNew, counts, k);
       fullSums = true; // the relocated point keeps its label: rebuild the sums from the labels next time
     }
     averageInPlace(cNew, counts, k, f);
+    space.centresChanged(nw, k);
     let shiftTotal = 0;
     for (let j = 0; j < k; j++) {
       const s = Math.sqrt(space.centreCentre(nw, j, cur, j));
@@ -231,11 +233,22 @@ function assign(ws: LloydWorkspace, cur: number, sums: Float64Array | null): voi
     if (sums !== null && label !== old) {
       const so = old * f;
       const sn = label * f;
-      const xo = i * f;
-      for (let p = 0; p < f; p++) {
-        const v = x[xo + p]!;
-        sums[so + p]! -= v;
-        sums[sn + p]! += v;
+      const sp = space.sparse;
+      if (sp) {
+        const { start, col, val } = sp;
+        for (let t = start[i]!; t < start[i + 1]!; t++) {
+          const p = col[t]!;
+          const v = val[t]!;
+          sums[so + p]! -= v;
+          sums[sn + p]! += v;
+        }
+      } else {
+        const xo = i * f;
+        for (let p = 0; p < f; p++) {
+          const v = x[xo + p]!;
+          sums[so + p]! -= v;
+          sums[sn + p]! += v;
+        }
       }
       counts[old]! -= 1;
       counts[label]! += 1;
@@ -243,16 +256,43 @@ function assign(ws: LloydWorkspace, cur: number, sums: Float64Array | null): voi
   }
 }
 
+/** The cluster sums of the rows (of the rows as given, for a sparse space: see centresFromSums). */
 function accumulate(space: RowSpace, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
   const { n, f, x } = space;
   sums.fill(0);
   counts.fill(0);
+  const sp = space.sparse;
+  if (sp) {
+    const { start, col, val } = sp;
+    for (let i = 0; i < n; i++) {
+      const l = labels[i]!;
+      const so = l * f;
+      for (let t = start[i]!; t < start[i + 1]!; t++) sums[so + col[t]!]! += val[t]!;
+      counts[l]! += 1;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
     const so = l * f;
     const xo = i * f;
     for (let p = 0; p < f; p++) sums[so + p]! += x[xo + p]!;
     counts[l]! += 1;
+  }
+}
+
+/** The unnormalised centres (centred coordinates): the sums, less count·means where they are sums of the rows as given. */
+function centresFromSums(space: RowSpace, sums: Float64Array, counts: Float64Array, k: number, out: Float64Array): void {
+  const sp = space.sparse;
+  if (!sp) {
+    out.set(sums);
+    return;
+  }
+  const f = space.f;
+  const means = sp.means;
+  for (let j = 0; j < k; j++) {
+    const w = counts[j]!;
+    for (let p = 0; p < f; p++) out[j * f + p] = sums[j * f + p]! - w * means[p]!;
   }
 }
 

@@ -4,7 +4,7 @@
 // k-means computes ~10⁶ single point–centre distances per sweep (Elkan's bounds skip the rest),
 // which no blocked product can batch; this is their kernel.
 import { assembleWat } from "../kernels/wasm/wat.js";
-import { squaredDistance } from "./distances.js";
+import { CANCEL_RATIO, squaredDistance } from "./distances.js";
 
 // sq(a, b, f) = Σ_p (a[p] − b[p])², byte addresses; two f64x2 accumulators, then the odd tail.
 const WAT = `(module
@@ -70,6 +70,17 @@ export interface RowSpace {
   rowCentre(i: number, buf: number, j: number): number;
   /** ‖c_a (buffer bufA) − c_b (buffer bufB)‖². */
   centreCentre(bufA: number, a: number, bufB: number, b: number): number;
+  /** To be called after centres 0…k−1 of buffer `buf` were written (a space may keep derived data). */
+  centresChanged(buf: number, k: number): void;
+  /** For mostly-zero rows: the rows as given, compressed (row i's entries start[i] … start[i+1]), and the column means. */
+  readonly sparse?: SparseRowsOfSpace;
+}
+
+export interface SparseRowsOfSpace {
+  readonly start: Int32Array;
+  readonly col: Int32Array;
+  readonly val: Float64Array;
+  readonly means: Float64Array;
 }
 
 /**
@@ -86,6 +97,7 @@ export function rowSpace(x: Float64Array, n: number, f: number, capacity: number
       n, f, capacity, x: xs, centres,
       rowCentre: (i, buf, j) => squaredDistance(xs, i * f, centres[buf]!, j * f, f),
       centreCentre: (ba, a, bb, b) => squaredDistance(centres[ba]!, a * f, centres[bb]!, b * f, f),
+      centresChanged: () => {},
     };
   }
   const doubles = n * f + 2 * capacity * f;
@@ -102,5 +114,75 @@ export function rowSpace(x: Float64Array, n: number, f: number, capacity: number
     centres: [all.subarray(n * f, n * f + capacity * f), all.subarray(n * f + capacity * f, doubles)],
     rowCentre: (i, buf, j) => sq(i * row, (buf === 0 ? c0 : c1) + j * row, f),
     centreCentre: (ba, a, bb, b) => sq((ba === 0 ? c0 : c1) + a * row, (bb === 0 ? c0 : c1) + b * row, f),
+    centresChanged: () => {},
+  };
+}
+
+/**
+ * A space over mostly-zero rows: ‖x_i − c_j‖² = ‖r_i‖² − 2 r_i·C_j + ‖C_j‖² with r_i the row as
+ * given (its nonzeros only) and C_j = c_j + means the centre in the same coordinates, so a
+ * distance costs the row's nonzeros instead of f. Pairs that would cancel (d² below 1e-4 of
+ * ‖r_i‖² + ‖C_j‖²) are recomputed directly in `dense`, so each is accurate to ~1e-12 relative.
+ * Everything else (the centred rows, the centre buffers, centre–centre distances) is `dense`'s.
+ * @param raw the n×f rows before centring; `dense` holds them centred by `means`.
+ */
+export function sparseRowSpace(dense: RowSpace, raw: Float64Array, means: Float64Array): RowSpace {
+  const { n, f, capacity } = dense;
+  let nnz = 0;
+  for (let i = 0; i < n * f; i++) if (raw[i] !== 0) nnz++;
+  const start = new Int32Array(n + 1);
+  const col = new Int32Array(nnz);
+  const val = new Float64Array(nnz);
+  const rn = new Float64Array(n);
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let p = 0; p < f; p++) {
+      const v = raw[i * f + p]!;
+      if (v === 0) continue;
+      col[q] = p;
+      val[q++] = v;
+      s += v * v;
+    }
+    start[i + 1] = q;
+    rn[i] = s;
+  }
+  const C = [new Float64Array(capacity * f), new Float64Array(capacity * f)] as const;
+  const CN = [new Float64Array(capacity), new Float64Array(capacity)] as const;
+  const rowCentre = (i: number, buf: number, j: number): number => {
+    const c = C[buf]!;
+    const o = j * f;
+    let s0 = 0;
+    let s1 = 0;
+    let t = start[i]!;
+    const end = start[i + 1]!;
+    for (; t + 1 < end; t += 2) {
+      s0 += val[t]! * c[o + col[t]!]!;
+      s1 += val[t + 1]! * c[o + col[t + 1]!]!;
+    }
+    if (t < end) s0 += val[t]! * c[o + col[t]!]!;
+    const nn = rn[i]! + CN[buf]![j]!;
+    const d2 = nn - 2 * (s0 + s1);
+    return d2 < CANCEL_RATIO * nn ? dense.rowCentre(i, buf, j) : d2;
+  };
+  return {
+    n, f, capacity, x: dense.x, centres: dense.centres,
+    sparse: { start, col, val, means },
+    rowCentre,
+    centreCentre: dense.centreCentre,
+    centresChanged: (buf: number, k: number): void => {
+      const src = dense.centres[buf]!;
+      const c = C[buf]!;
+      const cn = CN[buf]!;
+      for (let j = 0; j < k; j++) {
+        let s = 0;
+        for (let p = 0; p < f; p++) {
+          const v = src[j * f + p]! + means[p]!;
+          c[j * f + p] = v;
+          s += v * v;
+        }
+        cn[j] = s;
+      }
+    },
   };
 }

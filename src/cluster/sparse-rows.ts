@@ -98,3 +98,11 @@ export function preferSparse(x: Float64Array, n: number, f: number): boolean {
   for (let p = 0; p < f; p++) work += counts[p]! * counts[p]!;
   return work * 16 <= n * n * f;
 }
+
+/** At most a quarter of the entries nonzero (and f ≥ 16): k-means distances go through the nonzeros (row-space.ts). */
+export function mostlyZero(x: Float64Array, n: number, f: number): boolean {
+  if (f < 16) return false;
+  let nnz = 0;
+  for (let i = 0; i < n * f; i++) if (x[i] !== 0) nnz++;
+  return nnz * 4 <= n * f;
+}
