@@ -61,6 +61,14 @@ export function hmmEmission(
   return finite;
 }
 
+/** PrT = exp(lnPrT) (M×S), entries below ln HMM_FLUSH set to 0: the last loop of hmmEmission. */
+export function hmmEmissionExp(S: number, M: number, lnPrT: Float64Array, PrT: Float64Array): void {
+  for (let i = 0; i < M * S; i++) {
+    const v = lnPrT[i]!;
+    PrT[i] = v < LN_FLUSH ? 0 : Math.exp(v);
+  }
+}
+
 /**
  * Sufficient statistics of one sequence (ALGORITHM.md §3.1), added to the
  * outputs: Bu1_sk += Σ_m γ_sm U_km, Bu2_sk += Σ_m γ_sm.

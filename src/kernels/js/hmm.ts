@@ -7,7 +7,8 @@
 import { digammaFast } from "./hmm-digamma.js";
 import { fingerprintWorkSize, hmmFingerprint } from "./hmm-fingerprint.js";
 import { accumulateLog, HMM_FLUSH as FLUSH, HMM_LN_FLUSH as LN_FLUSH, HMM_TINY as TINY, normalizeLog } from "./hmm-log.js";
-export { hmmEmission, hmmStatistics } from "./hmm-stats.js";
+import { hmmEmission } from "./hmm-stats.js";
+export { hmmEmission, hmmEmissionExp, hmmStatistics } from "./hmm-stats.js";
 export { HMM_FLUSH, HMM_TINY } from "./hmm-log.js";
 
 /** Offsets (in doubles) of the local pass's buffers inside its workspace; JS and WebAssembly share it. */
@@ -527,6 +528,8 @@ export interface HmmLocalKernel {
   localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny?: number): number;
   /** The fingerprint (ALGORITHM.md §3.3) of the current A and Ppi into out (S×S). */
   fingerprint(out: Float64Array): void;
+  /** hmmEmission into PrT, lnPrT: ElnB S×K, EBrowSum S, U K×M, colMax out M; false when not finite. */
+  emission(K: number, M: number, ElnB: Float64Array, EBrowSum: Float64Array, U: Float64Array, colMax: Float64Array): boolean;
 }
 
 /** The plain TypeScript local-pass kernel. */
@@ -567,5 +570,9 @@ export class JsHmmKernel implements HmmLocalKernel {
 
   fingerprint(out: Float64Array): void {
     hmmFingerprint(this.S, this.A, this.Ppi, out, this.#fpWork);
+  }
+
+  emission(K: number, M: number, ElnB: Float64Array, EBrowSum: Float64Array, U: Float64Array, colMax: Float64Array): boolean {
+    return hmmEmission(this.S, K, M, ElnB, EBrowSum, U, this.lnPrT, this.PrT, colMax);
   }
 }

@@ -8,6 +8,7 @@
 // A function returns 1 when a normaliser falls below `tiny`: the caller then
 // redoes the repeat with the JS sweep, which has the log-domain path.
 
+import { HMM_EMISSION_WAT } from "./hmm-wat-emission.js";
 import { HMM_PY_SWEEP_WAT } from "./hmm-wat-python.js";
 
 const V0 = "(v128.const f64x2 0 0)";
@@ -279,6 +280,7 @@ export const HMM_WAT = `(module
       (br $il)))
   )
 ${HMM_PY_SWEEP_WAT}
+${HMM_EMISSION_WAT}
 
   ;; Fingerprint series (ALGORITHM.md §3.3), t = 1…T: y = xᵀ(cĀ) (zero x_i skipped), then
   ;; x = y with entries below flush set to 0, v += x. cĀ S×S; x, v, y S doubles.

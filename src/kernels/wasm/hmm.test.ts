@@ -88,3 +88,22 @@ test("the WebAssembly fingerprint series equals the JS fingerprint bit for bit (
     }
   }
 });
+
+test("the WebAssembly emission log-likelihoods equal hmmEmission bit for bit (odd and even S, overflow flagged)", () => {
+  for (const [S, K, M] of [[1, 3, 5], [2, 7, 9], [6, 22, 51], [7, 4, 12], [15, 14, 62], [16, 5, 20]] as const) {
+    const rng = new Rng(S * 100 + K);
+    const ElnB = Float64Array.from({ length: S * K }, () => -5 * rng.random());
+    const EBrowSum = Float64Array.from({ length: S }, () => 10 * rng.random());
+    const U = Float64Array.from({ length: K * M }, () => (rng.random() < 0.3 ? 0 : 50 * rng.random()));
+    const js = new JsHmmKernel(S, M);
+    const wa = new WasmHmmKernel(S, M, K);
+    const cm1 = new Float64Array(M), cm2 = new Float64Array(M);
+    assert.equal(js.emission(K, M, ElnB, EBrowSum, U, cm1), true);
+    assert.equal(wa.emission(K, M, ElnB, EBrowSum, U, cm2), true);
+    const label = `S=${S} K=${K} M=${M}`;
+    assert.ok(same(js.lnPrT, wa.lnPrT, M * S) && same(js.PrT, wa.PrT, M * S) && same(cm1, cm2, M), label);
+    U[K * M - 1] = Infinity;
+    assert.equal(js.emission(K, M, ElnB, EBrowSum, U, cm1), false, label);
+    assert.equal(wa.emission(K, M, ElnB, EBrowSum, U, cm2), false, label);
+  }
+});

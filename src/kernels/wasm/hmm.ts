@@ -2,6 +2,7 @@
 // Ã and π̃ (digamma, exp) stay in JS, the S²·M loops run in the module. Same
 // bits as the JS kernel (same operations in the same order); a repeat whose
 // normalisers underflow is redone by the JS sweep (log-domain path).
+import { hmmEmission, hmmEmissionExp } from "../js/hmm-stats.js";
 import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmResetCache, hmmSameInputs, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
 import { FINGERPRINT_FLUSH, FINGERPRINT_T, fingerprintFinish, fingerprintPrepare, fingerprintWorkSize } from "../js/hmm-fingerprint.js";
 import { HMM_WAT } from "./hmm-wat.js";
@@ -18,6 +19,7 @@ interface HmmExports {
   hmmPySweep(S: number, M: number, mode: number, eA: number, ePi: number, pr: number, b: number, alpha: number, gam: number,
     F: number, W: number, acc: number, A: number, cs: number, lists: number, tauA: number, tiny: number, flush: number): number;
   hmmFpSeries(S: number, T: number, cA: number, x: number, v: number, y: number, flush: number): void;
+  hmmEmission(S: number, K: number, M: number, ET: number, EB: number, U: number, ln: number, cmax: number): number;
 }
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -67,10 +69,19 @@ export class WasmHmmKernel implements HmmLocalKernel {
   readonly #mem: WasmMemory;
   readonly #ex: HmmExports;
 
-  constructor(S: number, M: number) {
+  /** Patterns K of the emission buffers (0: emission runs in JS). */
+  readonly #K: number;
+  #ET: Float64Array = new Float64Array(0);
+  #EB: Float64Array = new Float64Array(0);
+  #U: Float64Array = new Float64Array(0);
+  #cmax: Float64Array = new Float64Array(0);
+
+  /** Buffers for S states, M time steps and (for the emission) K patterns. */
+  constructor(S: number, M: number, K = 0) {
     const mod = hmmModule();
     if (!mod) throw new Error("WebAssembly SIMD is not available");
     this.S = S;
+    this.#K = K;
     this.#mem = new wasmApi!.Memory({ initial: 1 });
     this.#ex = new wasmApi!.Instance(mod, { env: { mem: this.#mem } }).exports as HmmExports;
     this.ensure(M);
@@ -80,7 +91,8 @@ export class WasmHmmKernel implements HmmLocalKernel {
     if (M <= this.capacity) return;
     const S = this.S;
     const lay = hmmWorkLayout(S, M);
-    const total = 3 * M * S + S * S + S + fingerprintWorkSize(S) + lay.size;
+    const K = this.#K;
+    const total = 3 * M * S + S * S + S + fingerprintWorkSize(S) + K * S + S + K * M + M + lay.size;
     const have = this.#mem.buffer.byteLength;
     if (total * 8 > have) this.#mem.grow(Math.ceil((total * 8 - have) / PAGE));
     // Growing detaches the old views; nothing in them needs keeping (localPass starts from A = 1).
@@ -93,6 +105,10 @@ export class WasmHmmKernel implements HmmLocalKernel {
     this.A = view(S * S);
     this.Ppi = view(S);
     this.#fpWork = view(fingerprintWorkSize(S));
+    this.#ET = view(K * S);
+    this.#EB = view(S);
+    this.#U = view(K * M);
+    this.#cmax = view(M);
     this.#work = view(lay.size);
     this.#lay = lay;
     this.capacity = M;
@@ -110,6 +126,19 @@ export class WasmHmmKernel implements HmmLocalKernel {
     const cA = w.byteOffset + 8 * S * S, v = cA + 8 * S * S, x = v + 8 * S, y = x + 8 * S;
     this.#ex.hmmFpSeries(S, FINGERPRINT_T, cA, x, v, y, FINGERPRINT_FLUSH);
     fingerprintFinish(S, w, out);
+  }
+
+  emission(K: number, M: number, ElnB: Float64Array, EBrowSum: Float64Array, U: Float64Array, colMax: Float64Array): boolean {
+    const S = this.S;
+    if (K !== this.#K || M > this.capacity) return hmmEmission(S, K, M, ElnB, EBrowSum, U, this.lnPrT, this.PrT, colMax);
+    const ET = this.#ET;
+    for (let s = 0; s < S; s++) for (let k = 0; k < K; k++) ET[k * S + s] = ElnB[s * K + k]!;
+    this.#EB.set(EBrowSum.subarray(0, S));
+    this.#U.set(U.subarray(0, K * M));
+    const bad = this.#ex.hmmEmission(S, K, M, ET.byteOffset, this.#EB.byteOffset, this.#U.byteOffset, this.lnPrT.byteOffset, this.#cmax.byteOffset);
+    colMax.set(this.#cmax.subarray(0, M));
+    hmmEmissionExp(S, M, this.lnPrT, this.PrT);
+    return bad === 0;
   }
 
   localPass(M: number, J: number, isPython: boolean, needA: boolean, tauPpi: number, tauA: number, tiny = TINY): number {

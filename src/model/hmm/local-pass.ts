@@ -3,7 +3,7 @@
 // allocated once per fit and grown only when a longer sequence arrives.
 import { DataError, ShapeError } from "../../core/errors.js";
 import type { Matrix } from "../../core/matrix.js";
-import { hmmEmission, hmmStatistics } from "../../kernels/js/hmm.js";
+import { hmmStatistics } from "../../kernels/js/hmm.js";
 import { hmmKernel, type HmmLocalKernel } from "../../kernels/hmm.js";
 import type { KernelBackend } from "../../kernels/types.js";
 
@@ -50,7 +50,7 @@ export class HmmWorkspace {
   constructor(S: number, K: number, backend: KernelBackend = "auto", maxM = 64) {
     this.S = S;
     this.K = K;
-    this.kernel = hmmKernel(backend, S, maxM);
+    this.kernel = hmmKernel(backend, S, maxM, K);
     this.gsum = new Float64Array(S + K);
     this.ensure(maxM);
   }
@@ -97,7 +97,7 @@ export function localPass(ws: HmmWorkspace, p: HmmEmissionParams, V: Matrix, J: 
     for (let m = 0; m < M; m++) U[o + m] = g * v[o + m]!;
   }
   const kern = ws.kernel;
-  if (!hmmEmission(S, K, M, p.ElnB, p.EBrowSum, U, kern.lnPrT, kern.PrT, ws.colMax)) {
+  if (!kern.emission(K, M, p.ElnB, p.EBrowSum, U, ws.colMax)) {
     throw new DataError(`${describeSequence(where, index, id)}: emission log-likelihoods overflow (activations × gain too large for float64)`, { event: id ?? index });
   }
   const lnc = kern.localPass(M, J, isPython, needA, 0.01 / S, 0.1 / S);
