@@ -53,7 +53,7 @@ export function silhouetteFigure(data: ReportData): Figure | undefined {
           encoding: {
             x: { field: "x0", type: "quantitative", scale: { domain: [minSil, 1], nice: false }, axis: { title: "Silhouette" } },
             x2: { field: "sil" },
-            y: { field: "y0", type: "quantitative", scale: yScale, axis: null },
+            y: { field: "y0", type: "quantitative", scale: yScale, axis: { title: "Cluster (events sorted by silhouette)", labels: false, ticks: false, domain: false, grid: false, titlePadding: 18 } },
             y2: { field: "y1" },
             color: clusterColorEncoding(data, { includeNone: false }),
             opacity: highlightOpacity(1, 0.15),
