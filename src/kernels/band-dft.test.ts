@@ -123,3 +123,18 @@ test("decibelsAboveMedian leaves the values and reports NaN for NaN/Inf, and 0 f
     assert.equal(k.decibelsAboveMedian(), 0);
   }
 });
+
+test("decibelsAboveMedian with exact zeros below, at and above the middle ranks equals numpy's median", () => {
+  const w = Float64Array.from({ length: 8 }, () => 1);
+  const spec: BandDftSpec = { nperseg: 8, window: w, nfft: 8, firstBin: 0, lastBin: 4, factor: new Float64Array(5).fill(1), isMagnitude: true, isConstantDetrend: false };
+  // 10 segments × 5 rows = 50 values; each all-zero segment adds 5 zeros
+  for (const backend of backends) for (const zeroSegments of [0, 4, 5, 6, 7]) {
+    const x = Float64Array.from({ length: 80 }, (_, i) => (i < zeroSegments * 8 ? 0 : 1 + Math.sin(i * 0.7) ** 2 + i / 80));
+    const k = bandDftKernel(backend, spec);
+    const raw = k.compute(x, 10, 8).slice();
+    const want = sortedMedian(raw);
+    const med = k.decibelsAboveMedian();
+    if (want > 0) assert.equal(med, want, `${backend}, ${zeroSegments} zero segments`);
+    else assert.equal(med, 0, `${backend}, ${zeroSegments} zero segments: zero median`);
+  }
+});
