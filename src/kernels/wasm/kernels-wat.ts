@@ -299,8 +299,11 @@ function logBody(y: string, res: string): string {
   ].join("\n");
 }
 
-/** res = ψ(x) for the v128 local x > 0. */
-function digammaBody(x: string, res: string): string {
+/**
+ * res = ψ(x) for the v128 local x > 0; with `divisor` (a local w > 0), res = ψ(x) − ln w,
+ * the two logarithms as one: ln(y/w) for ln y − ln w.
+ */
+function digammaBody(x: string, res: string, divisor?: string): string {
   // The shift Σ_{k<10} 1/(x+k) = p/q, summed as a balanced tree of fractions (pairs, then
   // pairs of pairs) so its dependency chain is 4 levels deep instead of 10; only where a
   // lane is below 10 (pairs of large values skip it). q ≤ 20^10 for x < 10: no overflow.
@@ -337,7 +340,10 @@ function digammaBody(x: string, res: string): string {
   let series = f2(c[6]!);
   for (let i = 5; i >= 0; i--) series = `(f64x2.sub ${f2(c[i]!)} (f64x2.mul (local.get $d_z) ${series}))`;
   L.push(`(local.set $d_s (f64x2.mul (local.get $d_z) ${series}))`);
-  L.push(logBody("$d_y", "$d_log"));
+  if (divisor) {
+    L.push(`(local.set $d_q0 (f64x2.div (local.get $d_y) (local.get ${divisor})))`);
+    L.push(logBody("$d_q0", "$d_log"));
+  } else L.push(logBody("$d_y", "$d_log"));
   L.push(`(local.set ${res} (f64x2.sub (f64x2.sub (f64x2.sub (local.get $d_log) (f64x2.mul ${f2(0.5)} (local.get $d_r))) (local.get $d_s)) (local.get $d_shift)))`);
   return L.join("\n");
 }
@@ -437,17 +443,15 @@ function logWeightsExp(): string {
   const perRow = `(local.set $mx ${f2(-Infinity)})
 ${rowPairs(
     (load) => `(local.set $v ${load("$W1")})
-${digammaBody("$v", "$res")}
-(local.set $v ${load("$W2")})
-${logBody("$v", "$lg")}
-(local.set $res (f64x2.sub (f64x2.add (f64x2.sub (local.get $res) (local.get $lg)) (v128.load (i32.add (local.get $cA) (local.get $j)))) (v128.load (i32.add (local.get $cB) (local.get $j)))))
+(local.set $lg ${load("$W2")})
+${digammaBody("$v", "$res", "$lg")}
+(local.set $res (f64x2.sub (f64x2.add (local.get $res) (v128.load (i32.add (local.get $cA) (local.get $j)))) (v128.load (i32.add (local.get $cB) (local.get $j)))))
 (v128.store ${at("$lnOut")} (local.get $res))
 (local.set $mx (f64x2.pmax (local.get $mx) (local.get $res)))`,
     (load) => `(local.set $v ${load("$W1")})
-${digammaBody("$v", "$res")}
-(local.set $v ${load("$W2")})
-${logBody("$v", "$lg")}
-(local.set $res (f64x2.sub (f64x2.add (f64x2.sub (local.get $res) (local.get $lg)) (v128.load64_splat (i32.add (local.get $cA) (local.get $j)))) (v128.load64_splat (i32.add (local.get $cB) (local.get $j)))))
+(local.set $lg ${load("$W2")})
+${digammaBody("$v", "$res", "$lg")}
+(local.set $res (f64x2.sub (f64x2.add (local.get $res) (v128.load64_splat (i32.add (local.get $cA) (local.get $j)))) (v128.load64_splat (i32.add (local.get $cB) (local.get $j)))))
 (f64.store ${at("$lnOut")} (f64x2.extract_lane 0 (local.get $res)))
 (local.set $mx (f64x2.pmax (local.get $mx) (local.get $res)))`,
   )}
