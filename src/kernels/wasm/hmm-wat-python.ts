@@ -47,13 +47,19 @@ function forwardBlock(pairs: 0 | 1 | 4): string {
   const fAt = "(i32.add (local.get $F) (local.get $j))";
   const aAt = "(i32.add (local.get $alpha) (i32.add (local.get $o) (local.get $j)))";
   const prAt = "(i32.add (local.get $pr) (i32.add (local.get $o) (local.get $j)))";
+  // α_mj = F_mj·Pr_mj, and c = Σ_j α_mj added in order of j (blocks and lanes ascend).
   if (pairs === 0) {
     L.push(`(f64.store ${fAt} (local.get $s))`);
-    L.push(`(f64.store ${aAt} (f64.mul (local.get $s) (f64.load ${prAt})))`);
+    L.push(`(local.set $v (f64.mul (local.get $s) (f64.load ${prAt})))`);
+    L.push(`(f64.store ${aAt} (local.get $v))`);
+    L.push(`(local.set $c (f64.add (local.get $c) (local.get $v)))`);
   } else {
     acc.forEach((a, q) => {
       L.push(`(v128.store offset=${16 * q} ${fAt} (local.get ${a}))`);
-      L.push(`(v128.store offset=${16 * q} ${aAt} (f64x2.mul (local.get ${a}) (v128.load offset=${16 * q} ${prAt})))`);
+      L.push(`(local.set $sv (f64x2.mul (local.get ${a}) (v128.load offset=${16 * q} ${prAt})))`);
+      L.push(`(v128.store offset=${16 * q} ${aAt} (local.get $sv))`);
+      L.push(`(local.set $c (f64.add (local.get $c) (f64x2.extract_lane 0 (local.get $sv))))`);
+      L.push(`(local.set $c (f64.add (local.get $c) (f64x2.extract_lane 1 (local.get $sv))))`);
     });
   }
   return L.join("\n");
@@ -165,8 +171,8 @@ export const HMM_PY_SWEEP_WAT = `
       (local.set $lc (local.get $t))
       (local.set $o (i32.mul (local.get $m) (local.get $rowB)))
       (local.set $p (i32.sub (local.get $o) (local.get $rowB)))
+      (local.set $c (f64.const 0))
       ${forwardRow()}
-      (local.set $c (call $sum (i32.add (local.get $alpha) (local.get $o)) (local.get $rowB)))
       (if (i32.eqz (f64.ge (local.get $c) (local.get $tiny))) (then (return (i32.const 1))))
       (f64.store (i32.add (local.get $cs) (i32.shl (local.get $m) (i32.const 3))) (local.get $c))
       ${NORMALIZE_LIST}
