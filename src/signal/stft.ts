@@ -3,7 +3,7 @@
 import { DataError, OptionError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 import { custom, int, num, oneOf, resolveOptions, type Rules } from "../core/options.js";
-import { bandDftKernel, type BandDft } from "../kernels/band-dft.js";
+import { bandDftKernel, type BandDft, type BandDftSpec } from "../kernels/band-dft.js";
 import { isWasmSimdAvailable } from "../kernels/index.js";
 import { ComplexFft, RealFft } from "./fft.js";
 import { getWindow, type WindowSpec } from "./taper.js";
@@ -112,8 +112,9 @@ export class SpectrogramPlan {
   readonly #batched?: ComplexFft;
   readonly #splitRe?: Float64Array;
   readonly #splitIm?: Float64Array;
-  /** The direct band DFT, when chosen (see SpectrogramOptions.method). */
-  readonly #dft?: BandDft;
+  /** The direct band DFT's spec when that method is chosen (see SpectrogramOptions.method); its kernel, built at first use. */
+  readonly #dftSpec?: BandDftSpec;
+  #dft?: BandDft;
 
   /**
    * @param sampleRateHz sampling rate fs (Hz, > 0)
@@ -195,7 +196,7 @@ export class SpectrogramPlan {
     const isDirect = o.method === "direct" ||
       (o.method === "auto" && isWasmSimdAvailable() && (k1 - k0 + 1) * nperseg <= 4 * nfft * Math.log2(nfft));
     if (isDirect) {
-      this.#dft = bandDftKernel("auto", {
+      this.#dftSpec = Object.freeze({
         nperseg, window: this.#window, nfft, firstBin: k0, lastBin: k1, factor: this.#factor,
         isMagnitude: o.mode === "magnitude", isConstantDetrend: o.detrend === "constant",
       });
@@ -204,11 +205,12 @@ export class SpectrogramPlan {
 
   /** "direct" when the rows come from the band DFT, "fft" otherwise. */
   get method(): "fft" | "direct" {
-    return this.#dft ? "direct" : "fft";
+    return this.#dftSpec ? "direct" : "fft";
   }
 
   /** The band-DFT kernel of the "direct" method (the normalised plan normalises in its buffers), else undefined. */
   get bandDft(): BandDft | undefined {
+    if (this.#dftSpec && !this.#dft) this.#dft = bandDftKernel("auto", this.#dftSpec);
     return this.#dft;
   }
 
@@ -246,8 +248,9 @@ export class SpectrogramPlan {
     if (out !== undefined && out.length !== d * m) throw new DataError(`spectrogram: output buffer holds ${out.length} values, expected ${d}×${m}`);
     const data = out ?? new Float64Array(d * m);
     const step = nperseg - noverlap;
-    if (this.#dft) {
-      data.set(this.#dft.compute(x, m, step));
+    const dft = this.bandDft;
+    if (dft) {
+      data.set(dft.compute(x, m, step));
       return { data, shape: [d, m] };
     }
     if (this.#batched) {
