@@ -53,6 +53,16 @@ export async function runPipeline(config: SpecufexConfig, options: RunOptions = 
   if (!config.data.waveforms && !config.data.catalog) {
     throw new OptionError("data: give data.waveforms (an HDF5 waveform set), or data.catalog with data.files (waveform files or folders)", { field: "data" });
   }
+  // A path in the config that names nothing is a config error (exit 2), found before anything runs.
+  const named: [string, string][] = [
+    ...(config.data.waveforms ? [["data.waveforms", config.data.waveforms] as [string, string]] : []),
+    ...(config.data.catalog ? [["data.catalog", config.data.catalog] as [string, string]] : []),
+    ...config.data.files.map((f, i) => [`data.files[${i}]`, f] as [string, string]),
+  ];
+  for (const [key, path] of named) {
+    const full = resolve(baseDir, path);
+    if (!existsSync(full)) throw new OptionError(`${key}: no such file or folder ${full}`, { field: key, file: full });
+  }
   mkdirSync(runDir, { recursive: true });
   const log = options.log ?? (() => {});
   const storePath = join(runDir, STORE_FILE);

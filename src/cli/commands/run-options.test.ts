@@ -158,6 +158,23 @@ test("--from redoes that stage and every later one; --only runs one stage and ma
   assert.match(early.stderr, /--only cluster: the earlier stage hmm-fit is not done with the current settings/);
 });
 
+test("exit codes: a config naming a missing file is a config error (2, nothing made); an unreadable data file a runtime failure (3)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "specufex-run-exit-"));
+  const missing = join(dir, "missing.yaml");
+  writeFileSync(missing, stringify({ output: "run", data: { waveforms: "nope.h5" } }));
+  const r2 = await runCli(["run", missing]);
+  assert.equal(r2.code, 2);
+  assert.equal(r2.stderr, `specufex: data.waveforms: no such file or folder ${join(dir, "nope.h5")}\n`);
+  assert.ok(!existsSync(join(dir, "run")), "no run directory was made");
+  writeFileSync(join(dir, "garbage.h5"), "not an HDF5 file");
+  const broken = join(dir, "broken.yaml");
+  writeFileSync(broken, stringify({ output: "run", data: { waveforms: "garbage.h5" } }));
+  const r3 = await runCli(["run", broken]);
+  assert.equal(r3.code, 3, r3.stderr);
+  assert.match(r3.stderr, /garbage\.h5/);
+  assert.match((await runCli(["status", broken])).stderr, /run: nothing run yet/);
+});
+
 test("status: each stage done or not, with its settings, and which would rerun under a changed config", async () => {
   const { dir, path } = await project;
   const st = await runCli(["status", path]);
