@@ -132,18 +132,19 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
   }
   // Entries equal to τA: Ã_ij = eVal[r]. Row i of Ã is eVal[0…S) (r = j) or eVal[i] (r = i),
   // and row j of Ãᵀ is eVal[j] or eVal[0…S).
+  // (Plain loops: for rows this short, copyWithin/fill calls cost more than the copies.)
   for (let i = 0; i < S; i++) {
     const o = i * S;
+    const ei = work[eVal + i]!;
     if (isPython) {
-      work.copyWithin(eA + o, eVal, eVal + S);
+      for (let j = 0; j < S; j++) work[eA + o + j] = work[eVal + j]!;
       if (onlyEA) continue;
-      work.copyWithin(lnEA + o, vTau, vTau + S);
-      work.fill(work[eVal + i]!, eAT + o, eAT + o + S);
+      for (let j = 0; j < S; j++) { work[lnEA + o + j] = work[vTau + j]!; work[eAT + o + j] = ei; }
     } else {
-      work.fill(work[eVal + i]!, eA + o, eA + o + S);
+      for (let j = 0; j < S; j++) work[eA + o + j] = ei;
       if (onlyEA) continue;
-      work.fill(work[vTau + i]!, lnEA + o, lnEA + o + S);
-      work.copyWithin(eAT + o, eVal, eVal + S);
+      const vi = work[vTau + i]!;
+      for (let j = 0; j < S; j++) { work[lnEA + o + j] = vi; work[eAT + o + j] = work[eVal + j]!; }
     }
   }
   // The other entries, in row-major order: ψ of each distinct value, exp per (value, r).
