@@ -151,6 +151,7 @@ function fold(): string {
 
 // The median/dB normalisation of a spectrogram in place (kernels/band-dft.ts, decibelsAboveMedian):
 //   scan(n, v, stats) → 1 when a value is NaN, ±Inf or negative; else stats = [min positive (or Inf), max, zeros]
+// (pmin/pmax, one instruction each, where wasm's min/max would expand to NaN-handling sequences: no NaN reaches them)
 //   histogram(n, v, hist, shift, base, size): hist[(hi >>> shift) − base]++ over the non-zero values (i32 counts)
 //   gather(n, v, dst, shift, base, b1, b2) → count: the non-zero values whose bucket is b1 or b2, in order
 //   decibels(n, v, med, lnMed): v ← v > med ? max(K·(ln v − lnMed), 0) : 0, K = 20/ln 10
@@ -179,8 +180,8 @@ function scan(): string {
   (local.set $bad (v128.or (local.get $bad) (v128.not (v128.and (f64x2.ge (local.get $x) ${zero}) (f64x2.lt (local.get $x) (v128.const f64x2 inf inf))))))
   (local.set $z (f64x2.eq (local.get $x) ${zero}))
   (local.set $cnt (i64x2.sub (local.get $cnt) (local.get $z)))
-  (local.set $mn (f64x2.min (local.get $mn) (v128.bitselect (v128.const f64x2 inf inf) (local.get $x) (local.get $z))))
-  (local.set $mx (f64x2.max (local.get $mx) (local.get $x)))
+  (local.set $mn (f64x2.pmin (v128.bitselect (v128.const f64x2 inf inf) (local.get $x) (local.get $z)) (local.get $mn)))
+  (local.set $mx (f64x2.pmax (local.get $x) (local.get $mx)))
   (local.set $v (i32.add (local.get $v) (i32.const 16)))
   (br $l)))
 (if (i32.and (local.get $n) (i32.const 1)) (then
@@ -188,8 +189,8 @@ function scan(): string {
   (local.set $bad (v128.or (local.get $bad) (v128.not (v128.and (f64x2.ge (local.get $x) ${zero}) (f64x2.lt (local.get $x) (v128.const f64x2 inf inf))))))
   (local.set $z (f64x2.eq (local.get $x) ${zero}))
   (local.set $cnt (i64x2.sub (local.get $cnt) (v128.and (local.get $z) (v128.const i64x2 -1 0))))
-  (local.set $mn (f64x2.min (local.get $mn) (v128.bitselect (v128.const f64x2 inf inf) (local.get $x) (local.get $z))))
-  (local.set $mx (f64x2.max (local.get $mx) (local.get $x)))))
+  (local.set $mn (f64x2.pmin (v128.bitselect (v128.const f64x2 inf inf) (local.get $x) (local.get $z)) (local.get $mn)))
+  (local.set $mx (f64x2.pmax (local.get $x) (local.get $mx)))))
 (if (v128.any_true (local.get $bad)) (then (return (i32.const 1))))
 (f64.store (local.get $stats) (f64.min (f64x2.extract_lane 0 (local.get $mn)) (f64x2.extract_lane 1 (local.get $mn))))
 (f64.store offset=8 (local.get $stats) (f64.max (f64x2.extract_lane 0 (local.get $mx)) (f64x2.extract_lane 1 (local.get $mx))))
@@ -262,7 +263,7 @@ function decibels(): string {
   const body = `(local.set $gt (f64x2.gt (local.get $x) (local.get $medv)))
 (if (v128.any_true (local.get $gt)) (then
 ${logLanes()}
-  (local.set $db (f64x2.max (f64x2.mul (f64x2.sub (local.get $db) (local.get $lnv)) (local.get $kv)) ${zero}))
+  (local.set $db (f64x2.pmax ${zero} (f64x2.mul (f64x2.sub (local.get $db) (local.get $lnv)) (local.get $kv))))
   (local.set $db (v128.and (local.get $db) (local.get $gt))))
 (else (local.set $db ${zero})))`;
   return `(func $decibels (export "decibels") (param $n i32) (param $v i32) (param $med f64) (param $lnMed f64)
