@@ -75,15 +75,17 @@ export async function transformMany(hmm: BayesianHmm, sequences: readonly Matrix
     }
     await Promise.all(jobs);
   }
-  const A = new Float64Array(out.A), fp = new Float64Array(out.fp), pi = new Float64Array(out.pi), gam = new Float64Array(out.gam), ll = new Float64Array(out.logLik);
+  // One copy of each output out of shared memory; the results are disjoint views of it.
+  const copy = (b: SharedArrayBuffer): Float64Array => new Float64Array(b).slice();
+  const A = copy(out.A), fp = copy(out.fp), pi = copy(out.pi), gam = copy(out.gam), ll = new Float64Array(out.logLik);
   const results: HmmTransformResult[] = [];
   for (let i = 0; i < N; i++) {
     const M = sequences[i]!.shape[1];
     results.push({
-      fingerprint: matrix(fp.slice(i * S * S, (i + 1) * S * S), S, S),
-      A: matrix(A.slice(i * S * S, (i + 1) * S * S), S, S),
-      pi: pi.slice(i * S, (i + 1) * S),
-      gamma: matrix(gam.slice(gamOffsets[i]!, gamOffsets[i]! + S * M), S, M),
+      fingerprint: matrix(fp.subarray(i * S * S, (i + 1) * S * S), S, S),
+      A: matrix(A.subarray(i * S * S, (i + 1) * S * S), S, S),
+      pi: pi.subarray(i * S, (i + 1) * S),
+      gamma: matrix(gam.subarray(gamOffsets[i]!, gamOffsets[i]! + S * M), S, M),
       logLikelihood: ll[i]!,
     });
   }
