@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { Matrix } from "../core/matrix.js";
 import { spawnModuleWorker } from "./workers.node.js";
-import { prepareSilhouette, SILHOUETTE_ROW_BLOCK, silhouetteRows, type SilhouetteInput } from "./silhouette.js";
+import { prepareSilhouette, SILHOUETTE_ROW_BLOCK, silhouetteRows, silhouettesFromRowSums, sparseSilhouette, type SilhouetteInput } from "./silhouette.js";
 
 const TASK = "specufex:silhouette-rows";
 
@@ -22,6 +22,10 @@ interface SharedInput {
   out: SharedArrayBuffer;
   r0: number;
   r1: number;
+  /** Mostly-zero rows: the SparseSilhouette chunks this worker runs, into the shared own/acc sums. */
+  chunkList?: number[];
+  own?: SharedArrayBuffer;
+  acc?: SharedArrayBuffer;
 }
 
 export interface ParallelSilhouetteOptions {
@@ -65,6 +69,24 @@ export async function silhouetteSamplesParallel(x: Matrix, labels: Int32Array, o
     counts: share(input.labels.counts),
     out: new SharedArrayBuffer(n * 8),
   } as const;
+  if (input.sparse) {
+    // every pair once; chunk h runs on thread h mod threads (the numbers do not depend on the split)
+    const sp = sparseSilhouette(input);
+    const { L, chunks } = sp;
+    const own = new SharedArrayBuffer(n * L * 8);
+    const acc = new SharedArrayBuffer(chunks * n * L * 8);
+    const lists = Array.from({ length: threads }, (_, t) => Array.from({ length: chunks }, (_, h) => h).filter((h) => h % threads === t));
+    const running = lists.slice(1).filter((l) => l.length > 0).map((chunkList) => runWorker({ ...shared, r0: 0, r1: 0, chunkList, own, acc }));
+    const ownView = new Float64Array(own);
+    const accView = new Float64Array(acc);
+    for (const h of lists[0]!) sp.runChunk(h, ownView, accView);
+    await Promise.all(running);
+    const sums = new Float64Array(n * L);
+    sp.combine(ownView, accView, sums);
+    const out = new Float64Array(n);
+    silhouettesFromRowSums(input, sums, 0, n, out);
+    return out;
+  }
   // split at multiples of the row block, so every block is the one the serial code computes
   const blocks = Math.ceil(n / SILHOUETTE_ROW_BLOCK);
   const bounds = Array.from({ length: threads + 1 }, (_, t) => Math.min(n, Math.round((t * blocks) / threads) * SILHOUETTE_ROW_BLOCK));
@@ -86,6 +108,15 @@ export async function silhouetteSamplesParallel(x: Matrix, labels: Int32Array, o
   return new Float64Array(shared.out).slice();
 }
 
+function runWorker(data: SharedInput): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const w = spawnModuleWorker(import.meta.url, data);
+    w.once("message", () => resolve());
+    w.once("error", reject);
+    w.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`silhouette worker exited with code ${code}`))));
+  });
+}
+
 function fromShared(s: SharedInput): SilhouetteInput {
   return {
     n: s.n,
@@ -99,6 +130,13 @@ function fromShared(s: SharedInput): SilhouetteInput {
 
 if (!isMainThread && (workerData as SharedInput | undefined)?.task === TASK) {
   const s = workerData as SharedInput;
-  silhouetteRows(fromShared(s), s.r0, s.r1, new Float64Array(s.out));
+  if (s.chunkList) {
+    const sp = sparseSilhouette(fromShared(s));
+    const own = new Float64Array(s.own!);
+    const acc = new Float64Array(s.acc!);
+    for (const h of s.chunkList) sp.runChunk(h, own, acc);
+  } else {
+    silhouetteRows(fromShared(s), s.r0, s.r1, new Float64Array(s.out));
+  }
   parentPort!.postMessage("done");
 }

@@ -6,8 +6,9 @@
 // split into row ranges (silhouette.node.ts runs them in parallel) gives identical numbers.
 import { OptionError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
-import { CANCEL_RATIO, centredCopy, distanceFromDot, RowProducts, rowSquaredNorms, squaredDistance } from "./distances.js";
-import { preferSparse, SparseRows } from "./sparse-rows.js";
+import { centredCopy, distanceFromDot, RowProducts, rowSquaredNorms } from "./distances.js";
+import { SparseSilhouette } from "./silhouette-sparse.js";
+import { preferSparse } from "./sparse-rows.js";
 import { checkFinite, checkLabels } from "./validate.js";
 
 /** Labels re-encoded to 0…L−1 (scikit-learn's LabelEncoder: sorted distinct values) with cluster sizes. */
@@ -98,59 +99,27 @@ export function silhouetteRows(input: SilhouetteInput, r0: number, r1: number, o
   }
 }
 
-/**
- * silhouetteRows for mostly-zero rows: the rows reordered by cluster (stable), so each cluster's
- * distance sum runs over a contiguous range of one row of products from SparseRows. Each row's
- * value depends only on that row's computation (any split gives identical numbers).
- */
-function sparseSilhouetteRows(input: SilhouetteInput, r0: number, r1: number, out: Float64Array): void {
-  const { n, f, x, norms } = input;
+/** The SparseSilhouette of an input (mostly-zero rows). */
+export function sparseSilhouette(input: SilhouetteInput): SparseSilhouette {
+  return new SparseSilhouette(input.x, input.norms, input.n, input.f, input.labels.codes, input.labels.nLabels);
+}
+
+/** Silhouettes from the per-row cluster sums (n×L) of SparseSilhouette.combine, rows r0 … r1. */
+export function silhouettesFromRowSums(input: SilhouetteInput, sums: Float64Array, r0: number, r1: number, out: Float64Array): void {
   const { codes, counts, nLabels: L } = input.labels;
-  const start = new Int32Array(L + 1);
-  for (let j = 0; j < n; j++) start[codes[j]! + 1]! += 1;
-  for (let c = 0; c < L; c++) start[c + 1]! += start[c]!;
-  const pos = new Int32Array(n);
-  const at = start.slice(0, L);
-  const xs = new Float64Array(n * f);
-  const ns = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    const s = at[codes[j]!]!++;
-    pos[j] = s;
-    xs.set(x.subarray(j * f, (j + 1) * f), s * f);
-    ns[s] = norms[j]!;
-  }
-  const rows = new SparseRows(xs, n, f);
-  const dots = new Float64Array(n);
-  const sums = new Float64Array(L);
-  for (let i = r0; i < r1; i++) {
-    const s = pos[i]!;
-    rows.rowDots(s, 0, dots);
-    const ni = ns[s]!;
-    for (let c = 0; c < L; c++) {
-      let a0 = 0;
-      let a1 = 0;
-      const end = start[c + 1]!;
-      let j = start[c]!;
-      for (; j + 1 < end; j += 2) {
-        const n0 = ni + ns[j]!;
-        let d0 = n0 - 2 * dots[j]!;
-        if (d0 < CANCEL_RATIO * n0) d0 = j === s ? 0 : squaredDistance(xs, s * f, xs, j * f, f);
-        const n1 = ni + ns[j + 1]!;
-        let d1 = n1 - 2 * dots[j + 1]!;
-        if (d1 < CANCEL_RATIO * n1) d1 = j + 1 === s ? 0 : squaredDistance(xs, s * f, xs, (j + 1) * f, f);
-        a0 += Math.sqrt(d0);
-        a1 += Math.sqrt(d1);
-      }
-      if (j < end) {
-        const n0 = ni + ns[j]!;
-        let d0 = n0 - 2 * dots[j]!;
-        if (d0 < CANCEL_RATIO * n0) d0 = j === s ? 0 : squaredDistance(xs, s * f, xs, j * f, f);
-        a0 += Math.sqrt(d0);
-      }
-      sums[c] = a0 + a1;
-    }
-    out[i] = silhouetteFromSums(sums, 0, codes[i]!, counts, L);
-  }
+  for (let i = r0; i < r1; i++) out[i] = silhouetteFromSums(sums, i * L, codes[i]!, counts, L);
+}
+
+/** silhouetteRows for mostly-zero rows: every pair once (silhouette-sparse.ts), all chunks on this thread. */
+function sparseSilhouetteRows(input: SilhouetteInput, r0: number, r1: number, out: Float64Array): void {
+  const sp = sparseSilhouette(input);
+  const { n, L, chunks } = sp;
+  const own = new Float64Array(n * L);
+  const acc = new Float64Array(chunks * n * L);
+  for (let h = 0; h < chunks; h++) sp.runChunk(h, own, acc);
+  const sums = new Float64Array(n * L);
+  sp.combine(own, acc, sums);
+  silhouettesFromRowSums(input, sums, r0, r1, out);
 }
 
 /** s_i from its per-cluster distance sums (scikit-learn's `_silhouette_reduce` and the final division). */
