@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { adjustedRandIndex } from "../cluster/compare.js";
+import { DataError } from "../core/errors.js";
 import { formatIsoNs } from "../core/time.js";
 import { writeWaveformSet } from "../io/layouts/index.js";
 import { parseConfig, type SpecufexConfig } from "./config.js";
@@ -62,6 +63,7 @@ function readColumn(path: string, column: string): Map<string, string> {
   const header = lines[0]!.split(",");
   const idIndex = header.indexOf("event_ID");
   const col = header.indexOf(column);
+  if (idIndex < 0 || col < 0) throw new DataError(`${path}: no ${idIndex < 0 ? "event_ID" : column} column (columns: ${header.join(", ")})`, { file: path, field: column });
   const out = new Map<string, string>();
   for (const line of lines.slice(1)) {
     const cells = line.split(",");
@@ -70,19 +72,27 @@ function readColumn(path: string, column: string): Map<string, string> {
   return out;
 }
 
-/** ARI between the clusters of catalog.csv and the families of truth.csv, over the clustered events. */
-export function demoAri(runDir: string): { ari: number; events: number } {
-  const truth = readColumn(join(runDir, "truth.csv"), "family");
-  const clusters = readColumn(join(runDir, "catalog.csv"), "cluster");
+/**
+ * ARI between the `cluster` column of a run's catalog.csv and a reference column of another CSV (joined on
+ * event_ID), over the clustered events (cluster 0 = DBSCAN noise and events missing from either are left out).
+ */
+export function clusterAri(catalogPath: string, truthPath: string, column: string): { ari: number; events: number } {
+  const truth = readColumn(truthPath, column);
+  const clusters = readColumn(catalogPath, "cluster");
   const a: number[] = [];
   const b: number[] = [];
   for (const [id, c] of clusters) {
     const t = truth.get(id);
-    if (t === undefined || c === "" || c === "0") continue;
+    if (t === undefined || t === "" || c === undefined || c === "" || c === "0") continue;
     a.push(Number(t));
     b.push(Number(c));
   }
   return { ari: adjustedRandIndex(Int32Array.from(a), Int32Array.from(b)), events: a.length };
+}
+
+/** ARI between the clusters of catalog.csv and the families of truth.csv, over the clustered events. */
+export function demoAri(runDir: string): { ari: number; events: number } {
+  return clusterAri(join(runDir, "catalog.csv"), join(runDir, "truth.csv"), "family");
 }
 
 export { csvField };
