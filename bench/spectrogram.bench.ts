@@ -41,15 +41,22 @@ function computeRange(plan: NormalizedSpectrogramPlan, xs: Float64Array, out: Fl
   return sink;
 }
 
+/** Best wall time of `runs` (s); the best CPU time of this thread's process is kept in `lastCpu` (shared machines). */
+let lastCpu = 0;
 function best(runs: number, fn: () => void): number {
-  let min = Infinity;
+  let min = Infinity, minCpu = Infinity;
   for (let r = 0; r < runs; r++) {
     const t = performance.now();
+    const c = process.cpuUsage();
     fn();
     min = Math.min(min, performance.now() - t);
+    const u = process.cpuUsage(c);
+    minCpu = Math.min(minCpu, (u.user + u.system) / 1000);
   }
+  lastCpu = minCpu / 1000;
   return min / 1000;
 }
+const cpu = (): string => `, CPU ${lastCpu.toFixed(3)} s`;
 
 async function bestAsync(runs: number, fn: () => Promise<void>): Promise<number> {
   let min = Infinity;
@@ -97,17 +104,21 @@ export async function bench(print: (line: string) => void): Promise<void> {
     const block = new Float64Array(d * m);
     let sink = computeRange(norm, xs, out, 0, N); // warm-up
     const tFull = best(3, () => { for (let n = 0; n < N; n++) sink += full.compute(xs.subarray(n * L, (n + 1) * L)).data[0]!; });
+    const cFull = cpu();
     const tBand = best(5, () => { for (let n = 0; n < N; n++) sink += stft.compute(xs.subarray(n * L, (n + 1) * L), block).data[0]!; });
+    const cBand = cpu();
     const tOne = best(5, () => { sink += computeRange(norm, xs, out, 0, N); });
+    const cOne = cpu();
     const tFft = best(3, () => { sink += computeRange(normFft, xs, out, 0, N); });
+    const cFft = cpu();
     const tTwo = await twoThreads(nfft, xsShared, outShared);
     const label = `spectrograms nfft ${nfft}`;
     const vsScipy = (t: number): string => (nfft === 512 ? `   (SciPy ${SCIPY_SECONDS} s: ×${(SCIPY_SECONDS / t).toFixed(2)}; target ≤ 0.1 s)` : "");
     print(`${label}: ${N} × ${L} samples at ${FS} Hz → ${d}×${m} (5–20 Hz)`);
-    print(`${label}:   STFT, all ${full.frequenciesHz.length} bins, 1 thread    ${tFull.toFixed(3)} s (${full.method})`);
-    print(`${label}:   STFT, band bins, 1 thread      ${tBand.toFixed(3)} s (${stft.method})`);
-    print(`${label}:   STFT + normalisation, 1 thread ${tOne.toFixed(3)} s (${norm.stft.method})${vsScipy(tOne)}`);
-    print(`${label}:   STFT + normalisation by FFT, 1 thread ${tFft.toFixed(3)} s`);
+    print(`${label}:   STFT, all ${full.frequenciesHz.length} bins, 1 thread    ${tFull.toFixed(3)} s (${full.method}${cFull})`);
+    print(`${label}:   STFT, band bins, 1 thread      ${tBand.toFixed(3)} s (${stft.method}${cBand})`);
+    print(`${label}:   STFT + normalisation, 1 thread ${tOne.toFixed(3)} s (${norm.stft.method}${cOne})${vsScipy(tOne)}`);
+    print(`${label}:   STFT + normalisation by FFT, 1 thread ${tFft.toFixed(3)} s (fft${cFft})`);
     print(`${label}:   STFT + normalisation, 2 threads ${tTwo.toFixed(3)} s${vsScipy(tTwo)}`);
     if (!Number.isFinite(sink)) print(`${label}: (non-finite result)`);
   }
