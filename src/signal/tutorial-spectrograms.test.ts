@@ -4,7 +4,7 @@ import { assertGolden, sharedPath } from "../../test-support/shared.js";
 import { H5File } from "../io/hdf5/index.js";
 import { NormalizedSpectrogramPlan } from "./normalize.js";
 
-test("spectrograms computed from tutorial_waveforms.h5 equal tutorial_results.h5 (golden metric, rtol 1e-9)", async () => {
+test("spectrograms computed from tutorial_waveforms.h5 equal tutorial_results.h5 (golden metric, rtol 1e-9), by direct DFT and by FFT", async () => {
   const wf = await H5File.open(sharedPath("data/specufex-python-layouts/tutorial_waveforms.h5"));
   const res = await H5File.open(sharedPath("data/specufex-python-layouts/tutorial_results.h5"));
   try {
@@ -17,15 +17,17 @@ test("spectrograms computed from tutorial_waveforms.h5 equal tutorial_results.h5
     assert.deepEqual([nperseg, noverlap, nfft], [64, 16, 512]);
     assert.equal(res.readScalar("spectrograms/sgramScaling"), "spectrum");
     assert.equal(res.readScalar("spectrograms/sgramMode"), "magnitude");
-    const plan = new NormalizedSpectrogramPlan(fs, { nperseg, noverlap, nfft, scaling: "spectrum", mode: "magnitude", fminHz: 5, fmaxHz: 20 });
     const [n, L] = waveforms.shape;
     let first = true;
-    for (let i = 0; i < n; i++) {
+    for (const method of ["auto", "fft"] as const) for (let i = 0; i < n; i++) {
+      const plan = new NormalizedSpectrogramPlan(fs, { nperseg, noverlap, nfft, scaling: "spectrum", mode: "magnitude", fminHz: 5, fmaxHz: 20, method });
+      // the tutorial's settings take the direct band DFT by default
+      assert.equal(plan.stft.method, method === "auto" ? "direct" : "fft");
       const id = ids[i]!;
       const s = plan.compute(waveforms.data.subarray(i * L, (i + 1) * L), id);
       const expected = res.readMatrix(`spectrograms/${id}`);
       assert.deepEqual(s.values.shape, expected.shape, `event ${id}`);
-      assertGolden(s.values, expected, { rtol: 1e-9, label: `spectrograms/${id}` });
+      assertGolden(s.values, expected, { rtol: 1e-9, label: `${method}: spectrograms/${id}` });
       if (first) {
         assertGolden(s.frequenciesHz, res.readNumbers("spectrograms/fSTFT"), { rtol: 1e-12, label: "fSTFT" });
         assertGolden(s.timesS, res.readNumbers("spectrograms/tSTFT"), { rtol: 1e-12, label: "tSTFT" });
