@@ -190,7 +190,8 @@ export class WasmHmmKernel implements HmmLocalKernel {
       }
       let status = ex.hmmForward(S, M, b.eA, b.ePi, pr, b.alpha, b.F, b.cs, tiny, FLUSH);
       if (status === 0) status = ex.hmmBackward(S, M, isPython ? 1 : 0, b.eAT, pr, b.beta, b.ws, tiny, FLUSH);
-      if (status === 0) status = ex.hmmGamma(S, M, b.alpha, b.beta, gam, tiny, FLUSH);
+      // Repeats before the last use γ_0 alone (π's update): the other columns are formed at the last.
+      if (status === 0) status = ex.hmmGamma(S, mode === 0 ? 1 : M, b.alpha, b.beta, gam, tiny, FLUSH);
       if (status === 0 && mode !== 2) status = ex.hmmWeights(S, M, b.beta, pr, b.F, b.W, tiny);
       if (status === 0 && mode !== 2) ex.hmmAccumulate(S, M, mode, b.alpha, b.W, b.eA, a, tauA);
       if (status !== 0) {
