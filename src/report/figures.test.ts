@@ -94,3 +94,25 @@ test("figures 12 and 14 number another clustering's clusters as the chosen ones 
     assert.equal(best.cx, r, `row ${r}: ${JSON.stringify(row)}`);
   }
 });
+
+test("figure 9 draws 25-step moving means over the noisy per-step measures of a long fit, and plain points for a short one", async () => {
+  const long = (n: number): ReportData["progress"] => ({
+    nmf: Array.from({ length: n }, (_, s) => ({ step: s + 1, patternsLeft: 20, temperature: 1, rho: 0.1, dictionaryChange: 0.01 * (1 + 0.5 * Math.sin(s)), logLikelihood: -1 + 0.1 * Math.cos(s), elapsedMs: s })),
+    hmm: Array.from({ length: n }, (_, s) => ({ step: s + 1, rho: 0.1, emissionChange: 0.02 * (1 + 0.5 * Math.sin(3 * s)), logLikelihood: 500 + 100 * Math.sin(7 * s), elapsedMs: s })),
+  });
+  type Panel = { layer: { mark: { point?: unknown; opacity?: number }; transform?: { frame: number[] }[] }[] };
+  const panels = (d: ReportData): Panel[] => {
+    const f = buildFigures(d, { deflate: nodeDeflate }).find((x) => x.name === "09-fit-progress")!;
+    return (f.spec.vconcat as { hconcat: Panel[] }[]).flatMap((r) => r.hconcat);
+  };
+  const big = { ...data, progress: long(600) } as ReportData;
+  const p = panels(big);
+  assert.deepEqual(p.map((x) => x.layer.length), [1, 2, 2, 2], "patterns left unsmoothed; change and both log-likelihoods smoothed");
+  assert.deepEqual(p[1]!.layer[1]!.transform![0]!.frame, [-12, 12]);
+  assert.equal(p[1]!.layer[0]!.mark.opacity, 0.35);
+  const f = buildFigures(big, { deflate: nodeDeflate }).find((x) => x.name === "09-fit-progress")!;
+  assert.ok((await figureSvg(f.spec, f.name)).includes("role-mark"));
+  const small = panels({ ...data, progress: long(30) } as ReportData);
+  assert.deepEqual(small.map((x) => x.layer.length), [1, 1, 1, 1]);
+  assert.ok(small.every((x) => x.layer[0]!.mark.point !== undefined), "short fits show each step as a point");
+});
