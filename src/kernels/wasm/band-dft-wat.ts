@@ -213,8 +213,8 @@ function histogram(): string {
 (block $done (loop $l
   (br_if $done (i32.ge_u (local.get $v) (local.get $end)))
   (local.set $bits (i64.load (local.get $v)))
-  ;; zeros go to the spare bucket \`size\`
-  (local.set $a (i32.add (local.get $hist) (i32.shl (select ${key} (local.get $size) (i64.ne (local.get $bits) (i64.const 0))) (i32.const 2))))
+  ;; zeros (either sign) go to the spare bucket \`size\`
+  (local.set $a (i32.add (local.get $hist) (i32.shl (select ${key} (local.get $size) (i64.ne (i64.shl (local.get $bits) (i64.const 1)) (i64.const 0))) (i32.const 2))))
   (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
   (local.set $v (i32.add (local.get $v) (i32.const 8)))
   (br $l))))`;
@@ -229,7 +229,7 @@ function gather(): string {
   (local.set $bits (i64.load (local.get $v)))
   (local.set $k ${key})
   (i64.store (i32.add (local.get $dst) (i32.shl (local.get $g) (i32.const 3))) (local.get $bits))
-  (local.set $g (i32.add (local.get $g) (i32.and (i64.ne (local.get $bits) (i64.const 0))
+  (local.set $g (i32.add (local.get $g) (i32.and (i64.ne (i64.shl (local.get $bits) (i64.const 1)) (i64.const 0))
     (i32.or (i32.eq (local.get $k) (local.get $b1)) (i32.eq (local.get $k) (local.get $b2))))))
   (local.set $v (i32.add (local.get $v) (i32.const 8)))
   (br $l)))
