@@ -1,17 +1,25 @@
-// Silhouette distance sums for mostly-zero rows, each pair once: the rows reordered by cluster
-// (stable), row s's products with the later rows from SparseRows, and each distance d(s, j), j > s,
+// Silhouette distance sums with each pair computed once: the rows reordered by cluster (stable),
+// row s's products with the later rows from SparseRows (mostly-zero rows, as given) or from blocked
+// products on the kernels (centred rows), and each distance d(s, j), j > s,
 // added to row s's own sum for j's cluster and to row j's sum for s's cluster. The second kind
 // goes to an accumulator per chunk of rows (chunks fixed by n and the number of labels, never by
 // the number of threads), and row sums are combined in chunk order, so every split of the chunks
 // between threads gives identical numbers.
-import { CANCEL_RATIO, squaredDistance } from "./distances.js";
+import { CANCEL_RATIO, distanceFromDot, RowProducts, squaredDistance } from "./distances.js";
 import { SparseRows } from "./sparse-rows.js";
 
 /** Doubles allowed for the per-chunk accumulators (chunks × n × labels). */
 const ACCUMULATOR_DOUBLES = 1 << 23;
 const MAX_CHUNKS = 16;
+const ROW_BLOCK = 48;
+const COL_BLOCK = 512;
 
-export class SparseSilhouette {
+/** Whether the pair scheme's accumulators (2·n·L doubles at least) fit; else silhouette.ts uses row blocks. */
+export function pairsFit(n: number, L: number): boolean {
+  return n * L <= ACCUMULATOR_DOUBLES;
+}
+
+export class PairSilhouette {
   readonly n: number;
   readonly L: number;
   /** Row chunks (in cluster order): chunk h is rows bounds[h] … bounds[h+1]. */
@@ -24,10 +32,14 @@ export class SparseSilhouette {
   readonly #code: Int32Array;
   readonly #xs: Float64Array;
   readonly #ns: Float64Array;
-  readonly #rows: SparseRows;
+  readonly #sparse: SparseRows | null;
+  readonly #dense: RowProducts | null;
 
-  /** @param x n×f rows as given; norms ‖x_i‖²; codes 0…L−1. */
-  constructor(x: Float64Array, norms: Float64Array, n: number, f: number, codes: Int32Array, L: number) {
+  /**
+   * @param x n×f rows (as given when `sparse`, else centred); norms ‖x_i‖²; codes 0…L−1.
+   * @param sparse products through SparseRows instead of blocked products.
+   */
+  constructor(x: Float64Array, norms: Float64Array, n: number, f: number, codes: Int32Array, L: number, sparse: boolean) {
     this.n = n;
     this.L = L;
     this.#f = f;
@@ -51,7 +63,8 @@ export class SparseSilhouette {
     this.#code = code;
     this.#xs = xs;
     this.#ns = ns;
-    this.#rows = new SparseRows(xs, n, f);
+    this.#sparse = sparse ? new SparseRows(xs, n, f) : null;
+    this.#dense = sparse ? null : new RowProducts(xs, n, f, ROW_BLOCK * COL_BLOCK);
     // chunks of about equal work (row s pairs with n − s − 1 rows)
     const chunks = Math.max(1, Math.min(MAX_CHUNKS, Math.floor(ACCUMULATOR_DOUBLES / (n * L)), n));
     const bounds = new Int32Array(chunks + 1);
@@ -72,6 +85,10 @@ export class SparseSilhouette {
    * += d(s, j). own is n×L and acc chunks×n×L (zero-filled), both in cluster order.
    */
   runChunk(h: number, own: Float64Array, acc: Float64Array): void {
+    if (this.#dense) {
+      this.#runDense(h, own, acc);
+      return;
+    }
     const { n, L } = this;
     const f = this.#f;
     const start = this.#start;
@@ -81,7 +98,7 @@ export class SparseSilhouette {
     const dots = new Float64Array(n);
     const ao = h * n * L;
     for (let s = this.bounds[h]!; s < this.bounds[h + 1]!; s++) {
-      this.#rows.rowDots(s, s + 1, dots);
+      this.#sparse!.rowDots(s, s + 1, dots);
       const ni = ns[s]!;
       const tc = ao + code[s]!;
       const dOff = s + 1;
@@ -99,6 +116,44 @@ export class SparseSilhouette {
           acc[tc + j * L]! += d;
         }
         own[s * L + c] = a0;
+      }
+    }
+  }
+
+  /** runChunk with blocked products: rows of 48 × columns of 512, the own sums added up block by block. */
+  #runDense(h: number, own: Float64Array, acc: Float64Array): void {
+    const { n, L } = this;
+    const f = this.#f;
+    const start = this.#start;
+    const code = this.#code;
+    const ns = this.#ns;
+    const rows = this.#dense!;
+    const a = rows.x;
+    const ao = h * n * L;
+    const end = this.bounds[h + 1]!;
+    for (let s0 = this.bounds[h]!; s0 < end; s0 += ROW_BLOCK) {
+      const s1 = Math.min(end, s0 + ROW_BLOCK);
+      for (let j0 = s0; j0 < n; j0 += COL_BLOCK) {
+        const j1 = Math.min(n, j0 + COL_BLOCK);
+        const block = rows.block(s0, s1, j0, j1);
+        const w = j1 - j0;
+        for (let s = s0; s < s1; s++) {
+          const ni = ns[s]!;
+          const tc = ao + code[s]!;
+          const r = (s - s0) * w - j0;
+          let j = j0 > s ? j0 : s + 1;
+          while (j < j1) {
+            const c = code[j]!;
+            const stop = Math.min(j1, start[c + 1]!);
+            let sum = 0;
+            for (; j < stop; j++) {
+              const d = distanceFromDot(a, f, s, j, ni, ns[j]!, block[r + j]!);
+              sum += d;
+              acc[tc + j * L]! += d;
+            }
+            own[s * L + c]! += sum;
+          }
+        }
       }
     }
   }

@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { Matrix } from "../core/matrix.js";
 import { spawnModuleWorker } from "./workers.node.js";
-import { prepareSilhouette, SILHOUETTE_ROW_BLOCK, silhouetteRows, silhouettesFromRowSums, sparseSilhouette, type SilhouetteInput } from "./silhouette.js";
+import { prepareSilhouette, SILHOUETTE_ROW_BLOCK, silhouetteRows, silhouettesFromRowSums, pairSilhouette, type SilhouetteInput } from "./silhouette.js";
 
 const TASK = "specufex:silhouette-rows";
 
@@ -15,6 +15,7 @@ interface SharedInput {
   f: number;
   nLabels: number;
   sparse: boolean;
+  pairs: boolean;
   x: SharedArrayBuffer;
   norms: SharedArrayBuffer;
   codes: SharedArrayBuffer;
@@ -22,7 +23,7 @@ interface SharedInput {
   out: SharedArrayBuffer;
   r0: number;
   r1: number;
-  /** Mostly-zero rows: the SparseSilhouette chunks this worker runs, into the shared own/acc sums. */
+  /** Pairs scheme: the PairSilhouette chunks this worker runs, into the shared own/acc sums. */
   chunkList?: number[];
   own?: SharedArrayBuffer;
   acc?: SharedArrayBuffer;
@@ -63,15 +64,16 @@ export async function silhouetteSamplesParallel(x: Matrix, labels: Int32Array, o
     f,
     nLabels: input.labels.nLabels,
     sparse: input.sparse,
+    pairs: input.pairs,
     x: share(input.x),
     norms: share(input.norms),
     codes: share(input.labels.codes),
     counts: share(input.labels.counts),
     out: new SharedArrayBuffer(n * 8),
   } as const;
-  if (input.sparse) {
+  if (input.pairs) {
     // every pair once; chunk h runs on thread h mod threads (the numbers do not depend on the split)
-    const sp = sparseSilhouette(input);
+    const sp = pairSilhouette(input);
     const { L, chunks } = sp;
     const own = new SharedArrayBuffer(n * L * 8);
     const acc = new SharedArrayBuffer(chunks * n * L * 8);
@@ -123,6 +125,7 @@ function fromShared(s: SharedInput): SilhouetteInput {
     f: s.f,
     x: new Float64Array(s.x),
     sparse: s.sparse,
+    pairs: s.pairs,
     norms: new Float64Array(s.norms),
     labels: { codes: new Int32Array(s.codes), counts: new Float64Array(s.counts), nLabels: s.nLabels },
   };
@@ -131,7 +134,7 @@ function fromShared(s: SharedInput): SilhouetteInput {
 if (!isMainThread && (workerData as SharedInput | undefined)?.task === TASK) {
   const s = workerData as SharedInput;
   if (s.chunkList) {
-    const sp = sparseSilhouette(fromShared(s));
+    const sp = pairSilhouette(fromShared(s));
     const own = new Float64Array(s.own!);
     const acc = new Float64Array(s.acc!);
     for (const h of s.chunkList) sp.runChunk(h, own, acc);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fromRows } from "../core/matrix.js";
 import { OptionError } from "../core/errors.js";
+import { Rng } from "../core/rng.js";
 import { assertGolden, readGolden } from "../../test-support/shared.js";
 import { prepareSilhouette, silhouetteSamples, silhouetteScore } from "./silhouette.js";
 
@@ -56,5 +57,36 @@ test("silhouetteSamples on mostly-zero rows (the sparse products) equals the dir
     for (let c = 0; c < 4; c++) if (c !== own) bi = Math.min(bi, sums[c]! / counts[c]!);
     const e = (bi - ai) / Math.max(ai, bi);
     assert.ok(Math.abs(s[i]! - e) <= 1e-11 * Math.abs(e) + 1e-15, `row ${i}: ${s[i]} vs ${e}`);
+  }
+});
+
+test("silhouetteSamples with very many labels (row blocks, no per-pair accumulators) and with few (each pair once) equal the direct definition (rtol 1e-11)", () => {
+  const rng = new Rng(3);
+  const n = 3000, f = 4;
+  const data = new Float64Array(n * f);
+  for (let i = 0; i < n * f; i++) data[i] = rng.normal();
+  const x = { data, shape: [n, f] as const };
+  for (const L of [2900, 7]) {
+    const labels = Int32Array.from({ length: n }, (_, i) => i % L);
+    assert.equal(prepareSilhouette(x, labels).pairs, L === 7);
+    const s = silhouetteSamples(x, labels);
+    const sums = new Float64Array(L);
+    const counts = new Float64Array(L);
+    for (let j = 0; j < n; j++) counts[labels[j]!]! += 1;
+    for (let i = 0; i < n; i += 7) {
+      sums.fill(0);
+      for (let j = 0; j < n; j++) {
+        let q = 0;
+        for (let p = 0; p < f; p++) q += (data[i * f + p]! - data[j * f + p]!) ** 2;
+        sums[labels[j]!]! += Math.sqrt(q);
+      }
+      const own = labels[i]!;
+      const a = sums[own]! / (counts[own]! - 1);
+      let b = Infinity;
+      for (let c = 0; c < L; c++) if (c !== own) b = Math.min(b, sums[c]! / counts[c]!);
+      // scikit-learn: 0 for a singleton's own cluster (0/0)
+      const e = counts[own] === 1 ? 0 : (b - a) / Math.max(a, b);
+      assert.ok(Math.abs(s[i]! - e) <= 1e-11 * Math.abs(e) + 1e-15, `L ${L}, row ${i}: ${s[i]} vs ${e}`);
+    }
   }
 });

@@ -7,7 +7,7 @@
 import { OptionError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 import { centredCopy, distanceFromDot, RowProducts, rowSquaredNorms } from "./distances.js";
-import { SparseSilhouette } from "./silhouette-sparse.js";
+import { PairSilhouette, pairsFit } from "./silhouette-pairs.js";
 import { preferSparse } from "./sparse-rows.js";
 import { checkFinite, checkLabels } from "./validate.js";
 
@@ -41,6 +41,8 @@ export interface SilhouetteInput {
   readonly x: Float64Array;
   /** Mostly zeros: products through SparseRows (see silhouetteRows). */
   readonly sparse: boolean;
+  /** Each pair once (silhouette-pairs.ts; when its accumulators fit), else row blocks against all rows. */
+  readonly pairs: boolean;
   readonly norms: Float64Array;
   readonly labels: EncodedLabels;
 }
@@ -57,9 +59,10 @@ export function prepareSilhouette(x: Matrix, labels: Int32Array): SilhouetteInpu
   const f = x.shape[1];
   // centring would fill in the zeros; distances do not depend on it, and the recomputation of
   // near-cancelling pairs keeps them accurate without it
-  if (preferSparse(x.data, n, f)) return { n, f, x: x.data, norms: rowSquaredNorms(x), labels: enc, sparse: true };
+  const pairs = pairsFit(n, enc.nLabels);
+  if (pairs && preferSparse(x.data, n, f)) return { n, f, x: x.data, norms: rowSquaredNorms(x), labels: enc, sparse: true, pairs };
   const xc = centredCopy(x);
-  return { n, f, x: xc.data, norms: rowSquaredNorms(xc), labels: enc, sparse: false };
+  return { n, f, x: xc.data, norms: rowSquaredNorms(xc), labels: enc, sparse: false, pairs };
 }
 
 const ROW_BLOCK = 48;
@@ -70,8 +73,8 @@ export const SILHOUETTE_ROW_BLOCK = ROW_BLOCK;
 
 /** Silhouettes of rows r0 ≤ i < r1 into out[i]; r0 should be a multiple of SILHOUETTE_ROW_BLOCK. */
 export function silhouetteRows(input: SilhouetteInput, r0: number, r1: number, out: Float64Array): void {
-  if (input.sparse) {
-    sparseSilhouetteRows(input, r0, r1, out);
+  if (input.pairs) {
+    pairSilhouetteRows(input, r0, r1, out);
     return;
   }
   const { n, f, norms } = input;
@@ -99,20 +102,20 @@ export function silhouetteRows(input: SilhouetteInput, r0: number, r1: number, o
   }
 }
 
-/** The SparseSilhouette of an input (mostly-zero rows). */
-export function sparseSilhouette(input: SilhouetteInput): SparseSilhouette {
-  return new SparseSilhouette(input.x, input.norms, input.n, input.f, input.labels.codes, input.labels.nLabels);
+/** The PairSilhouette of an input. */
+export function pairSilhouette(input: SilhouetteInput): PairSilhouette {
+  return new PairSilhouette(input.x, input.norms, input.n, input.f, input.labels.codes, input.labels.nLabels, input.sparse);
 }
 
-/** Silhouettes from the per-row cluster sums (n×L) of SparseSilhouette.combine, rows r0 … r1. */
+/** Silhouettes from the per-row cluster sums (n×L) of PairSilhouette.combine, rows r0 … r1. */
 export function silhouettesFromRowSums(input: SilhouetteInput, sums: Float64Array, r0: number, r1: number, out: Float64Array): void {
   const { codes, counts, nLabels: L } = input.labels;
   for (let i = r0; i < r1; i++) out[i] = silhouetteFromSums(sums, i * L, codes[i]!, counts, L);
 }
 
-/** silhouetteRows for mostly-zero rows: every pair once (silhouette-sparse.ts), all chunks on this thread. */
-function sparseSilhouetteRows(input: SilhouetteInput, r0: number, r1: number, out: Float64Array): void {
-  const sp = sparseSilhouette(input);
+/** silhouetteRows with every pair once (silhouette-pairs.ts), all chunks on this thread. */
+function pairSilhouetteRows(input: SilhouetteInput, r0: number, r1: number, out: Float64Array): void {
+  const sp = pairSilhouette(input);
   const { n, L, chunks } = sp;
   const own = new Float64Array(n * L);
   const acc = new Float64Array(chunks * n * L);
