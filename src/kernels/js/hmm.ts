@@ -22,8 +22,8 @@ export interface HmmWorkLayout {
   readonly bvec: number; readonly lists: number; readonly vTau: number;
   /** Kept across calls (hmmPrepare): τA, ψ(τA), τπ, ψ(τπ), and the row sums ψ(rs) and τA's Ã were computed for. */
   readonly consts: number; readonly rsKey: number;
-  /** hmmPrepare's list of entries of A that differ from τA (S×S). */
-  readonly others: number;
+  /** hmmPrepare's list of entries of A that differ from τA (S×S), and (onlyEA) their (index, Ã) pairs (2·S×S). */
+  readonly others: number; readonly exc: number;
   /** The previous repeat's inputs A (S×S) and π (S), see hmmSameInputs. */
   readonly prev: number;
   readonly size: number;
@@ -37,12 +37,12 @@ export interface HmmWorkLayout {
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [4, S, S, S, 2 * S, SS, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
+  const sizes = [4, S, S, S, 2 * S, SS, 2 * SS, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
-  const [consts, rsKey, psiRow, vTau, eVal, others, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, ws, lnPi, under, cs, eKey, bvec, lists, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  return { consts, rsKey, others, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
+  const [consts, rsKey, psiRow, vTau, eVal, others, exc, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, ws, lnPi, under, cs, eKey, bvec, lists, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  return { consts, rsKey, others, exc, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
 }
 
 /** Forgets hmmPrepare's kept values (call when `work` is new or moved: its first fields may hold anything). */
@@ -92,13 +92,14 @@ export type HmmAMode = 0 | 1 | 2;
  * Start of one repeat (ALGORITHM.md §3.1): Ã_ij = exp(ψ(A_ij) − ψ(Σ_l A_rl)) with
  * r = i, or r = j for specufex-python (the package's broadcasting slip, §4), and
  * π̃_i = exp(ψ(π_i) − ψ(Σ π)); fills eA, eAT (transposed), lnEA, ePi, lnPi of `work`
- * (with `onlyEA`, eA, ePi and lnPi alone: what the WebAssembly specufex-python sweep reads).
+ * (with `onlyEA`, for the WebAssembly specufex-python sweep: ePi, lnPi, eVal and the entries ≠ τA
+ * as (index, Ã) pairs at exc, from which the sweep fills eA; returns their number).
  * Most entries of A are exactly τA once the posteriors are nearly one-hot (and all
  * are 1 in the first repeat), so ψ and exp of repeated values are reused: the same
  * operations on the same inputs, computed once (τA's per r up front, others cached).
  */
-export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout, onlyEA = false): void {
-  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey, others } = lay;
+export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout, onlyEA = false): number {
+  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey, others, exc } = lay;
   // Per r: vTau = ln Ã and eVal[r] = Ã of an entry equal to τA, for the row sum rsKey[r]
   // (kept across calls: rows of unvisited states stay all τA); eKey, eVal[S + r] the last other value.
   if (!(work[consts] === tauA)) {
@@ -133,16 +134,15 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
   // Entries equal to τA: Ã_ij = eVal[r]. Row i of Ã is eVal[0…S) (r = j) or eVal[i] (r = i),
   // and row j of Ãᵀ is eVal[j] or eVal[0…S).
   // (Plain loops: for rows this short, copyWithin/fill calls cost more than the copies.)
-  for (let i = 0; i < S; i++) {
+  // With onlyEA the sweep fills Ã itself from eVal and the (index, value) pairs at exc.
+  for (let i = 0; i < S && !onlyEA; i++) {
     const o = i * S;
     const ei = work[eVal + i]!;
     if (isPython) {
       for (let j = 0; j < S; j++) work[eA + o + j] = work[eVal + j]!;
-      if (onlyEA) continue;
       for (let j = 0; j < S; j++) { work[lnEA + o + j] = work[vTau + j]!; work[eAT + o + j] = ei; }
     } else {
       for (let j = 0; j < S; j++) work[eA + o + j] = ei;
-      if (onlyEA) continue;
       const vi = work[vTau + i]!;
       for (let j = 0; j < S; j++) { work[lnEA + o + j] = vi; work[eAT + o + j] = work[eVal + j]!; }
     }
@@ -165,8 +165,12 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
       work[eKey + r] = x;
       work[eVal + S + r] = e;
     }
+    if (onlyEA) {
+      work[exc + 2 * k] = idx;
+      work[exc + 2 * k + 1] = e;
+      continue;
+    }
     work[eA + idx] = e;
-    if (onlyEA) continue;
     work[lnEA + idx] = v;
     work[eAT + j * S + i] = e;
   }
@@ -186,6 +190,7 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
     work[lnPi + i] = v;
     work[ePi + i] = v < LN_FLUSH ? 0 : Math.exp(v);
   }
+  return nOther;
 }
 
 /**

@@ -127,12 +127,32 @@ export const HMM_PY_SWEEP_WAT = `
   ;; lists: 2·S i32 of scratch.
   (func $pySweep (export "hmmPySweep") (param $S i32) (param $M i32) (param $mode i32) (param $eA i32) (param $ePi i32)
     (param $pr i32) (param $b i32) (param $alpha i32) (param $gam i32) (param $F i32) (param $W i32) (param $acc i32)
-    (param $A i32) (param $cs i32) (param $lists i32) (param $tauA f64) (param $tiny f64) (param $flush f64) (result i32)
+    (param $A i32) (param $cs i32) (param $lists i32) (param $tauA f64) (param $tiny f64) (param $flush f64)
+    (param $eVal i32) (param $exc i32) (param $nExc i32) (result i32)
     (local $rowB i32) (local $j i32) (local $m i32) (local $o i32) (local $p i32) (local $pv i32) (local $pm i32) (local $ib i32)
     (local $lp i32) (local $lpEnd i32) (local $lc i32) (local $lcEnd i32) (local $t i32) (local $pa i32) (local $pe i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $sv v128) (local $tv v128)
     (local $s f64) (local $c f64) (local $v f64) (local $r f64) (local $bm f64)
     (local.set $rowB (i32.shl (local.get $S) (i32.const 3)))
+    ;; Ã (hmmPrepare with onlyEA): Ã_ij = eVal_j where A_ij = τA (every row a copy of eVal),
+    ;; then the nExc (index, value) pairs at $exc for the other entries.
+    (local.set $pa (local.get $eA))
+    (local.set $pe (i32.add (local.get $eA) (i32.mul (local.get $rowB) (local.get $S))))
+    (block $fe0 (loop $fl0
+      (br_if $fe0 (i32.ge_u (local.get $pa) (local.get $pe)))
+      ${rowLoop(
+        `(v128.store (i32.add (local.get $pa) (local.get $j)) (v128.load (i32.add (local.get $eVal) (local.get $j))))`,
+        `(f64.store (i32.add (local.get $pa) (local.get $j)) (f64.load (i32.add (local.get $eVal) (local.get $j))))`, "fr")}
+      (local.set $pa (i32.add (local.get $pa) (local.get $rowB)))
+      (br $fl0)))
+    (local.set $pv (local.get $exc))
+    (local.set $pe (i32.add (local.get $exc) (i32.shl (local.get $nExc) (i32.const 4))))
+    (block $xe0 (loop $xl0
+      (br_if $xe0 (i32.ge_u (local.get $pv) (local.get $pe)))
+      (f64.store (i32.add (local.get $eA) (i32.shl (i32.trunc_f64_s (f64.load (local.get $pv))) (i32.const 3)))
+        (f64.load offset=8 (local.get $pv)))
+      (local.set $pv (i32.add (local.get $pv) (i32.const 16)))
+      (br $xl0)))
     (local.set $lp (local.get $lists))
     (local.set $lc (i32.add (local.get $lists) (i32.shl (local.get $S) (i32.const 2))))
     ;; α_0 = normalize(π̃ ⊙ Pr_0).

@@ -17,7 +17,8 @@ interface HmmExports {
   hmmWeights(S: number, M: number, beta: number, pr: number, F: number, W: number, tiny: number): number;
   hmmAccumulate(S: number, M: number, exact: number, alpha: number, W: number, eA: number, A: number, tauA: number): void;
   hmmPySweep(S: number, M: number, mode: number, eA: number, ePi: number, pr: number, b: number, alpha: number, gam: number,
-    F: number, W: number, acc: number, A: number, cs: number, lists: number, tauA: number, tiny: number, flush: number): number;
+    F: number, W: number, acc: number, A: number, cs: number, lists: number, tauA: number, tiny: number, flush: number,
+    eVal: number, exc: number, nExc: number): number;
   hmmFpSeries(S: number, T: number, cA: number, x: number, v: number, y: number, flush: number): void;
   hmmEmission(S: number, K: number, M: number, ET: number, EB: number, U: number, ln: number, cmax: number): number;
 }
@@ -177,9 +178,9 @@ export class WasmHmmKernel implements HmmLocalKernel {
         ite = J - 2; // a fixed point: straight to the last repeat (hmmSameInputs)
         continue;
       }
-      hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay, isPython);
+      const nExc = hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay, isPython);
       if (isPython) {
-        const status = ex.hmmPySweep(S, M, mode, b.eA, b.ePi, pr, b.bvec, b.alpha, gam, b.F, b.W, b.scratch, a, b.cs, b.lists, tauA, tiny, FLUSH);
+        const status = ex.hmmPySweep(S, M, mode, b.eA, b.ePi, pr, b.bvec, b.alpha, gam, b.F, b.W, b.scratch, a, b.cs, b.lists, tauA, tiny, FLUSH, b.eVal, b.exc, nExc);
         if (status !== 0) {
           // A and π are untouched by a failed sweep: prepare again with eAT and ln Ã for the JS sweep.
           hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay);
