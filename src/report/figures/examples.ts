@@ -84,17 +84,18 @@ export function examplesFigure(data: ReportData, ctx: FigureContext): Figure | u
       facet,
       spec: {
         width: CELL_WIDTH,
-        height: 70,
+        height: 84,
         layer: [
           {
             name: "example_waveforms",
             mark: { type: "line", strokeWidth: 0.7, color: "#333333" },
             encoding: {
               x: { field: "t", type: "quantitative", scale: { nice: false, zero: false }, axis: { title: "Time (s)" } },
-              y: { field: "a", type: "quantitative", scale: { domain: [-1, 1] }, axis: { title: "Norm. amp.", tickCount: 3 } },
+              y: { field: "a", type: "quantitative", scale: { domain: [-1, 1.5], nice: false }, axis: { title: "Norm. amp.", values: [-1, 0, 1] } },
               order: { field: "j", type: "quantitative" },
             },
           },
+          // The label sits in the headroom above the trace (the axis runs to 1.5, the peak is 1).
           { transform: [{ filter: "datum.j == 1" }], mark: { type: "text", align: "left", baseline: "top", x: 3, y: 2, fontSize: 10 }, encoding: { text: { field: "label" } } },
         ],
       },
