@@ -24,6 +24,8 @@ export interface HmmWorkLayout {
   readonly consts: number; readonly rsKey: number;
   /** hmmPrepare's list of entries of A that differ from τA (S×S), and (onlyEA) their (index, Ã) pairs (2·S×S). */
   readonly others: number; readonly exc: number;
+  /** hmmPrepare's row sums of A (S). */
+  readonly rowSum: number;
   /** The previous repeat's inputs A (S×S) and π (S), see hmmSameInputs. */
   readonly prev: number;
   readonly size: number;
@@ -37,12 +39,12 @@ export interface HmmWorkLayout {
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [4, S, S, S, 2 * S, SS, 2 * SS, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
+  const sizes = [4, S, S, S, 2 * S, SS, 2 * SS, S, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
-  const [consts, rsKey, psiRow, vTau, eVal, others, exc, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, ws, lnPi, under, cs, eKey, bvec, lists, prev] = at as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-  return { consts, rsKey, others, exc, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
+  const [consts, rsKey, psiRow, vTau, eVal, others, exc, rowSum, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, ws, lnPi, under, cs, eKey, bvec, lists, prev] = at as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+  return { consts, rsKey, others, exc, rowSum, alpha, beta, F, W, aT, wT, eA, eAT, lnEA, extra, scratch, ePi, psiRow, ws, lnPi, under, cs, eKey, eVal, bvec, lists, vTau, prev, size: o };
 }
 
 /** Forgets hmmPrepare's kept values (call when `work` is new or moved: its first fields may hold anything). */
@@ -98,8 +100,11 @@ export type HmmAMode = 0 | 1 | 2;
  * are 1 in the first repeat), so ψ and exp of repeated values are reused: the same
  * operations on the same inputs, computed once (τA's per r up front, others cached).
  */
-export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout, onlyEA = false): number {
-  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey, others, exc } = lay;
+export function hmmPrepare(
+  S: number, isPython: boolean, tauA: number, tauPpi: number, A: Float64Array, Ppi: Float64Array, work: Float64Array, lay: HmmWorkLayout,
+  onlyEA = false, scanned = -1,
+): number {
+  const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey, others, exc, rowSum } = lay;
   // Per r: vTau = ln Ã and eVal[r] = Ã of an entry equal to τA, for the row sum rsKey[r]
   // (kept across calls: rows of unvisited states stay all τA); eKey, eVal[S + r] the last other value.
   if (!(work[consts] === tauA)) {
@@ -112,16 +117,24 @@ export function hmmPrepare(S: number, isPython: boolean, tauA: number, tauPpi: n
     work[consts + 3] = digammaFast(tauPpi);
   }
   const psiTau = work[consts + 1]!;
-  // Row sums, listing the entries that differ from τA (row-major order).
-  let nOther = 0;
-  for (let i = 0; i < S; i++) {
-    const o = i * S;
-    let rs = 0;
-    for (let l = 0; l < S; l++) {
-      const x = A[o + l]!;
-      rs += x;
-      if (x !== tauA) work[others + nOther++] = o + l;
+  // Row sums, listing the entries that differ from τA (row-major order); `scanned` ≥ 0: the
+  // WebAssembly scan did so (sums at rowSum, `scanned` entries listed).
+  let nOther = scanned;
+  if (scanned < 0) {
+    nOther = 0;
+    for (let i = 0; i < S; i++) {
+      const o = i * S;
+      let rs = 0;
+      for (let l = 0; l < S; l++) {
+        const x = A[o + l]!;
+        rs += x;
+        if (x !== tauA) work[others + nOther++] = o + l;
+      }
+      work[rowSum + i] = rs;
     }
+  }
+  for (let i = 0; i < S; i++) {
+    const rs = work[rowSum + i]!;
     work[eKey + i] = NaN;
     if (rs === work[rsKey + i]) continue;
     work[rsKey + i] = rs;

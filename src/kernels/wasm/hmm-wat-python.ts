@@ -266,4 +266,58 @@ export const HMM_PY_SWEEP_WAT = `
         (local.set $pa (i32.add (local.get $pa) (i32.const 8)))
         (br $cl)))))
     (i32.const 0))
+
+  ;; Start of a repeat (hmmSameInputs and hmmPrepare's scan in one pass over A): returns −1
+  ;; when A and π equal the previous repeat's inputs at $prev (S×S then S; skipped when
+  ;; $first), else saves them there and returns the number of entries A_ij ≠ τA, listed
+  ;; (row-major, as doubles) at $others, with each row's sum, in order, at $rs.
+  (func $scan (export "hmmScan") (param $S i32) (param $A i32) (param $Ppi i32) (param $prev i32) (param $first i32)
+    (param $tauA f64) (param $rs i32) (param $others i32) (result i32)
+    (local $SS i32) (local $k i32) (local $i i32) (local $l i32) (local $n i32) (local $x f64) (local $c f64)
+    (local.set $SS (i32.mul (local.get $S) (local.get $S)))
+    (if (i32.eqz (local.get $first)) (then
+      (block $diff
+        (local.set $k (i32.const 0))
+        (block $ae (loop $al
+          (br_if $ae (i32.ge_s (local.get $k) (local.get $SS)))
+          (br_if $diff (f64.ne (f64.load (i32.add (local.get $A) (i32.shl (local.get $k) (i32.const 3))))
+            (f64.load (i32.add (local.get $prev) (i32.shl (local.get $k) (i32.const 3))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $al)))
+        (local.set $k (i32.const 0))
+        (block $pe (loop $pl
+          (br_if $pe (i32.ge_s (local.get $k) (local.get $S)))
+          (br_if $diff (f64.ne (f64.load (i32.add (local.get $Ppi) (i32.shl (local.get $k) (i32.const 3))))
+            (f64.load (i32.add (local.get $prev) (i32.shl (i32.add (local.get $SS) (local.get $k)) (i32.const 3))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $pl)))
+        (return (i32.const -1)))))
+    (local.set $k (i32.const 0))
+    (local.set $i (i32.const 0))
+    (block $re (loop $rl
+      (br_if $re (i32.ge_s (local.get $i) (local.get $S)))
+      (local.set $c (f64.const 0))
+      (local.set $l (i32.const 0))
+      (block $le (loop $ll
+        (br_if $le (i32.ge_s (local.get $l) (local.get $S)))
+        (local.set $x (f64.load (i32.add (local.get $A) (i32.shl (local.get $k) (i32.const 3)))))
+        (f64.store (i32.add (local.get $prev) (i32.shl (local.get $k) (i32.const 3))) (local.get $x))
+        (local.set $c (f64.add (local.get $c) (local.get $x)))
+        (if (f64.ne (local.get $x) (local.get $tauA)) (then
+          (f64.store (i32.add (local.get $others) (i32.shl (local.get $n) (i32.const 3))) (f64.convert_i32_s (local.get $k)))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $ll)))
+      (f64.store (i32.add (local.get $rs) (i32.shl (local.get $i) (i32.const 3))) (local.get $c))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $rl)))
+    (local.set $k (i32.const 0))
+    (block $qe (loop $ql
+      (br_if $qe (i32.ge_s (local.get $k) (local.get $S)))
+      (f64.store (i32.add (local.get $prev) (i32.shl (i32.add (local.get $SS) (local.get $k)) (i32.const 3)))
+        (f64.load (i32.add (local.get $Ppi) (i32.shl (local.get $k) (i32.const 3)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $ql)))
+    (local.get $n))
 `;

@@ -19,6 +19,7 @@ interface HmmExports {
   hmmPySweep(S: number, M: number, mode: number, eA: number, ePi: number, pr: number, b: number, alpha: number, gam: number,
     F: number, W: number, acc: number, A: number, cs: number, lists: number, tauA: number, tiny: number, flush: number,
     eVal: number, exc: number, nExc: number): number;
+  hmmScan(S: number, A: number, Ppi: number, prev: number, first: number, tauA: number, rs: number, others: number): number;
   hmmFpSeries(S: number, T: number, cA: number, x: number, v: number, y: number, flush: number): void;
   hmmEmission(S: number, K: number, M: number, ET: number, EB: number, U: number, ln: number, cmax: number): number;
 }
@@ -154,7 +155,7 @@ export class WasmHmmKernel implements HmmLocalKernel {
     const { A, Ppi, gamT, PrT, lnPrT } = this;
     const work = this.#work;
     const b = this.#off;
-    const pr = PrT.byteOffset, gam = gamT.byteOffset, a = A.byteOffset;
+    const pr = PrT.byteOffset, gam = gamT.byteOffset, a = A.byteOffset, ppi = Ppi.byteOffset;
     const ex = this.#ex;
     for (let i = 0; i < S * S; i++) A[i] = 1;
     for (let i = 0; i < S; i++) Ppi[i] = 1;
@@ -174,12 +175,14 @@ export class WasmHmmKernel implements HmmLocalKernel {
     for (let ite = 0; ite < J; ite++) {
       const last = ite === J - 1;
       const mode = last ? (needA ? 1 : 2) : 0;
-      if (!last && hmmSameInputs(S, A, Ppi, work, lay, ite === 0)) {
-        ite = J - 2; // a fixed point: straight to the last repeat (hmmSameInputs)
-        continue;
-      }
-      const nExc = hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay, isPython);
       if (isPython) {
+        // hmmSameInputs (not at the last repeat) and hmmPrepare's row scan, in one WebAssembly pass.
+        const scanned = ex.hmmScan(S, a, ppi, b.prev, ite === 0 || last ? 1 : 0, tauA, b.rowSum, b.others);
+        if (scanned < 0) {
+          ite = J - 2; // a fixed point: straight to the last repeat (hmmSameInputs)
+          continue;
+        }
+        const nExc = hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay, true, scanned);
         const status = ex.hmmPySweep(S, M, mode, b.eA, b.ePi, pr, b.bvec, b.alpha, gam, b.F, b.W, b.scratch, a, b.cs, b.lists, tauA, tiny, FLUSH, b.eVal, b.exc, nExc);
         if (status !== 0) {
           // A and π are untouched by a failed sweep: prepare again with eAT and ln Ã for the JS sweep.
@@ -189,6 +192,11 @@ export class WasmHmmKernel implements HmmLocalKernel {
         for (let s = 0; s < S; s++) Ppi[s] = tauPpi + gamT[s]!;
         continue;
       }
+      if (!last && hmmSameInputs(S, A, Ppi, work, lay, ite === 0)) {
+        ite = J - 2; // a fixed point: straight to the last repeat (hmmSameInputs)
+        continue;
+      }
+      hmmPrepare(S, isPython, tauA, tauPpi, A, Ppi, work, lay);
       let status = ex.hmmForward(S, M, b.eA, b.ePi, pr, b.alpha, b.F, b.cs, tiny, FLUSH);
       if (status === 0) status = ex.hmmBackward(S, M, isPython ? 1 : 0, b.eAT, pr, b.beta, b.ws, tiny, FLUSH);
       // Repeats before the last use γ_0 alone (π's update): the other columns are formed at the last.
