@@ -103,8 +103,16 @@ test("decibelsAboveMedian: numpy's median exactly and max(20·log10(v/med), 0) w
         assert.ok(Math.abs(got[i]! - want) <= 1e-13 * Math.max(1, want), `${backend} m ${m} [${i}]: ${got[i]} vs ${want}`);
       }
       results.push(got.slice());
+      // squared output: the same median of the magnitudes (within rounding) and the same dB within 1e-12
+      const sq = k.compute(x, m, step, true);
+      for (let i = 0; i < raw.length; i++) assert.ok(Math.abs(sq[i]! - raw[i]! * raw[i]!) <= 1e-14 * raw[i]! * raw[i]! + 1e-300, `${backend} squared [${i}]`);
+      const medSq = k.decibelsAboveMedian();
+      assert.ok(Math.abs(medSq - med) <= 1e-15 * med, `${backend} m ${m}: squared median ${medSq} vs ${med}`);
+      for (let i = 0; i < raw.length; i++) assert.ok(Math.abs(sq[i]! - got[i]!) <= 1e-12 * Math.max(1, got[i]!), `${backend} m ${m} squared dB [${i}]: ${sq[i]} vs ${got[i]}`);
+      results.push(sq.slice());
     }
-    assert.deepEqual(results[0], results[1], `m ${m}: js and wasm bits`);
+    assert.deepEqual(results[0], results[2], `m ${m}: js and wasm bits`);
+    assert.deepEqual(results[1], results[3], `m ${m}: js and wasm bits (squared)`);
   }
 });
 

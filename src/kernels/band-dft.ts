@@ -39,8 +39,9 @@ export interface BandDftBuffers {
   /** Cos and sin basis panels: panel q holds, for p < h, rows qR..qR+R−1 (p-major). */
   readonly basisCos: Float64Array;
   readonly basisSin: Float64Array;
-  /** Row factors, padded with zeros to whole panels. */
+  /** Row factors, padded with zeros to whole panels, and their squares (power output of a magnitude spec). */
   readonly factor: Float64Array;
+  readonly factorSquared: Float64Array;
   /** Even/odd folded segments: panel g holds, for p < h, segments gW..gW+W−1 (p-major). */
   readonly even: Float64Array;
   readonly odd: Float64Array;
@@ -58,6 +59,7 @@ export interface BandDftBuffers {
 /** Histogram buckets of the median search (plus one spare for zeros). */
 const MAX_BUCKETS = 1024;
 const MIN_NORMAL = 2.2250738585072014e-308;
+const K_DB = 20 / Math.LN10;
 
 /**
  * A band-DFT spectrogram kernel with buffers for up to `capacity` segments (grown on demand).
@@ -75,6 +77,7 @@ export class BandDft {
   #capacity = 0;
   #samples = 0;
   #last = 0;
+  #isSquared = false;
 
   constructor(spec: BandDftSpec, mem: BandDftMemory) {
     this.#spec = spec;
@@ -92,17 +95,17 @@ export class BandDft {
     const dp = Math.ceil(this.rows / R), mp = Math.ceil(segments / W);
     const n = this.rows * mp * W;
     const { nperseg } = this.#spec;
-    const b = this.#mem.allocate([dp * R * h, dp * R * h, dp * R, nperseg, mp * W * h, mp * W * h, n, 3, (MAX_BUCKETS + 2) / 2, n, samples]);
+    const b = this.#mem.allocate([dp * R * h, dp * R * h, dp * R, dp * R, nperseg, mp * W * h, mp * W * h, n, 3, (MAX_BUCKETS + 2) / 2, n, samples]);
     this.#capacity = mp * W;
     this.#samples = samples;
-    b[3]!.set(this.#spec.window);
-    return { basisCos: b[0]!, basisSin: b[1]!, factor: b[2]!, window: b[3]!, even: b[4]!, odd: b[5]!, out: b[6]!, stats: b[7]!, hist: b[8]!, gathered: b[9]!, samples: b[10]! };
+    b[4]!.set(this.#spec.window);
+    return { basisCos: b[0]!, basisSin: b[1]!, factor: b[2]!, factorSquared: b[3]!, window: b[4]!, even: b[5]!, odd: b[6]!, out: b[7]!, stats: b[8]!, hist: b[9]!, gathered: b[10]!, samples: b[11]! };
   }
 
   // Basis panels: cos/sin(π·(k·t_p mod 2n)/n) with t_p = 2u_p (an integer), so the angle is reduced exactly.
   #fillBasis(): void {
     const { nperseg, nfft, firstBin, factor } = this.#spec;
-    const { basisCos, basisSin, factor: f } = this.#buffers;
+    const { basisCos, basisSin, factor: f, factorSquared: f2 } = this.#buffers;
     const R = BAND_DFT_PANEL_ROWS, h = this.taps, half = Math.ceil(nperseg / 2);
     const isEven = nperseg % 2 === 0;
     basisCos.fill(0); basisSin.fill(0); f.fill(0);
@@ -110,6 +113,7 @@ export class BandDft {
       const k = firstBin + row;
       const base = Math.floor(row / R) * h * R + (row % R);
       f[row] = factor[row]!;
+      f2[row] = factor[row]! * factor[row]!;
       for (let p = 0; p < half; p++) {
         const t = isEven ? 2 * p + 1 : 2 * p;
         const a = (Math.PI * ((k * t) % (2 * nfft))) / nfft;
@@ -123,9 +127,9 @@ export class BandDft {
   #ensure(m: number, samples: number): BandDftBuffers {
     if (m <= this.#capacity && samples <= this.#samples) return this.#buffers;
     const old = this.#buffers;
-    const cos = old.basisCos.slice(), sin = old.basisSin.slice(), f = old.factor.slice();
+    const cos = old.basisCos.slice(), sin = old.basisSin.slice(), f = old.factor.slice(), f2 = old.factorSquared.slice();
     this.#buffers = this.#layout(Math.max(m, this.#capacity), Math.max(samples, this.#samples));
-    this.#buffers.basisCos.set(cos); this.#buffers.basisSin.set(sin); this.#buffers.factor.set(f);
+    this.#buffers.basisCos.set(cos); this.#buffers.basisSin.set(sin); this.#buffers.factor.set(f); this.#buffers.factorSquared.set(f2);
     return this.#buffers;
   }
 
@@ -133,16 +137,21 @@ export class BandDft {
    * The D×M spectrogram rows of x's first m segments (segment i starts at i·step), as a view that stays valid
    * until the next call.
    * @param x waveform (length ≥ (m − 1)·step + nperseg); @param m segments (≥ 1); @param step hop (samples)
+   * @param isSquared for a magnitude spec, output (|X|·factor)² instead (for `decibelsAboveMedian`, which then
+   *   normalises the magnitudes all the same)
    */
-  compute(x: Float64Array, m: number, step: number): Float64Array {
+  compute(x: Float64Array, m: number, step: number, isSquared = false): Float64Array {
     const buf = this.#ensure(m, this.#mem.copiesSamples ? x.length : 0);
     const h = this.taps;
     const { nperseg, isConstantDetrend } = this.#spec;
     const mp = Math.ceil(m / BAND_DFT_PANEL_SEGMENTS);
     this.#mem.fold(x, m, step, nperseg, h, isConstantDetrend, mp, buf);
     const out = buf.out.subarray(0, this.rows * m);
-    this.#mem.run(Math.ceil(this.rows / BAND_DFT_PANEL_ROWS), mp, h, buf, this.rows, m, this.#spec.isMagnitude);
+    // Squared magnitudes skip the square roots; the normalisation takes the median's root and halves the logs.
+    const squared = isSquared && this.#spec.isMagnitude;
+    this.#mem.run(Math.ceil(this.rows / BAND_DFT_PANEL_ROWS), mp, h, buf, this.rows, m, this.#spec.isMagnitude && !squared, squared ? buf.factorSquared : buf.factor);
     this.#last = this.rows * m;
+    this.#isSquared = squared;
     return out;
   }
 
@@ -150,8 +159,9 @@ export class BandDft {
    * The tutorial normalisation of the last `compute` output, in place (ALGORITHM.md §1): med = numpy's median of
    * all D·M values, then v ← max(20·log10(v/med), 0). The median is found exactly by a histogram of the values'
    * high words, a gather of the one or two middle buckets and a sort of those few values.
-   * @returns med (> 0); or 0 (zero median) or NaN (a NaN, ±Inf or negative value, or a subnormal median) with the
-   *   values left unchanged, for the caller's checked path to report
+   * @returns med (> 0, of the magnitudes also after a squared `compute`); or 0 (zero median) or NaN (a NaN, ±Inf or
+   *   negative value, or a median whose square or value is not a normal double) with the values left unchanged,
+   *   for the caller's checked path to report (recompute without `isSquared` first)
    */
   decibelsAboveMedian(): number {
     const n = this.#last, buf = this.#buffers, mem = this.#mem;
@@ -185,9 +195,13 @@ export class BandDft {
       v1 = sorted[q1 - before1]!;
       v2 = sorted[first + q2 - before2]!;
     }
+    if (this.#isSquared) { v1 = Math.sqrt(v1); v2 = Math.sqrt(v2); }
     const med = r1 === r2 ? v2 : (v1 + v2) / 2;
-    if (!(med >= MIN_NORMAL)) return med === 0 ? 0 : NaN;
-    mem.decibels(n, buf, med, lnKernel(med));
+    // 20·log10(v/med), or 10·log10(v²/med²) on squared output
+    const threshold = this.#isSquared ? med * med : med;
+    if (!(med > 0)) return med === 0 ? 0 : NaN;
+    if (!(threshold >= MIN_NORMAL && threshold < Infinity)) return NaN;
+    mem.decibels(n, buf, threshold, lnKernel(threshold), this.#isSquared ? K_DB / 2 : K_DB);
     return med;
   }
 }

@@ -261,13 +261,19 @@ export class NormalizedSpectrogramPlan {
     if (dft && x.length >= this.stft.params.nperseg) {
       // Direct method: spectrogram, median and dB in the kernel's buffers, one copy out.
       const m = this.stft.segments(x.length);
-      const view = dft.compute(x, m, this.stft.params.nperseg - this.stft.params.noverlap);
+      const step = this.stft.params.nperseg - this.stft.params.noverlap;
+      if (out !== undefined && out.length !== dft.rows * m) throw new DataError(`normalizedSpectrogram: output buffer holds ${out.length} values, expected ${dft.rows}×${m}`);
+      // Squared magnitudes (no square roots); the dB values are those of the magnitudes.
+      const view = dft.compute(x, m, step, true);
       const med = dft.decibelsAboveMedian();
-      if (out !== undefined && out.length !== view.length) throw new DataError(`normalizedSpectrogram: output buffer holds ${out.length} values, expected ${dft.rows}×${m}`);
       const data = out ?? new Float64Array(view.length);
-      data.set(view);
-      // A bad value or a zero/subnormal median leaves the values linear: the checked path reports or handles it.
-      const median = med > 0 ? med : medianDecibelsInPlace(data, eventId);
+      let median = med;
+      if (med > 0) data.set(view);
+      else {
+        // A bad value or a zero/unusual median: the checked path on the plain values reports or handles it.
+        data.set(dft.compute(x, m, step));
+        median = medianDecibelsInPlace(data, eventId);
+      }
       return { frequenciesHz: this.stft.frequenciesHz.slice(), timesS: this.stft.timesS(x.length), values: { data, shape: [dft.rows, m] }, median };
     }
     const values = this.stft.compute(x, out);

@@ -20,13 +20,14 @@ export interface BandDftMemory {
    */
   fold(x: Float64Array, m: number, step: number, nperseg: number, h: number, isConstantDetrend: boolean, mp: number, buf: BandDftBuffers): void;
   /** out (d×m) from the packed panels: dp basis panels, mp segment panels, h taps. */
-  run(dp: number, mp: number, h: number, buf: BandDftBuffers, d: number, m: number, isMagnitude: boolean): void;
+  run(dp: number, mp: number, h: number, buf: BandDftBuffers, d: number, m: number, isMagnitude: boolean, factor: Float64Array): void;
   // The normalisation steps on out[0..n) (see band-dft-wat.ts for their contracts).
   /** true when a value is NaN, ±Inf or negative; else stats = [min positive or Inf, max, zero count]. */
   scan(n: number, buf: BandDftBuffers): boolean;
   histogram(n: number, buf: BandDftBuffers, shift: number, base: number, size: number): void;
   gather(n: number, buf: BandDftBuffers, shift: number, base: number, b1: number, b2: number): number;
-  decibels(n: number, buf: BandDftBuffers, med: number, lnMed: number): void;
+  /** v ← v > threshold ? max((ln v − lnRef)·scale, 0) : 0. */
+  decibels(n: number, buf: BandDftBuffers, threshold: number, lnRef: number, scale: number): void;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -35,7 +36,6 @@ const LO = LITTLE_ENDIAN ? 0 : 1;
 const BITS = new Float64Array(1);
 const WORDS = new Uint32Array(BITS.buffer);
 const { lg1, lg2, lg3, lg4, lg5, lg6, lg7, ln2Hi, ln2Lo } = LOG_CONSTANTS;
-const K_DB = 20 / Math.LN10;
 
 /** The high word of a double (sign, exponent, top 20 mantissa bits). */
 export function highWord(x: number): number {
@@ -129,16 +129,16 @@ export function bandDftJs(): BandDftMemory {
       }
       return g;
     },
-    decibels(n, { out }, med, lnMed) {
+    decibels(n, { out }, threshold, lnRef, scale) {
       for (let i = 0; i < n; i++) {
         const x = out[i]!;
-        if (!(x > med)) { out[i] = 0; continue; }
-        const db = (lnKernel(x) - lnMed) * K_DB;
+        if (!(x > threshold)) { out[i] = 0; continue; }
+        const db = (lnKernel(x) - lnRef) * scale;
         out[i] = db > 0 ? db : 0;
       }
     },
-    run(dp, mp, h, buf, d, m, isMagnitude) {
-      const { basisCos, basisSin, factor, even, odd, out } = buf;
+    run(dp, mp, h, buf, d, m, isMagnitude, factor) {
+      const { basisCos, basisSin, even, odd, out } = buf;
       for (let q = 0; q < dp; q++) {
         const qo = q * h * R;
         for (let g = 0; g < mp; g++) {

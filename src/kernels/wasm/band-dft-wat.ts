@@ -154,7 +154,7 @@ function fold(): string {
 // (pmin/pmax, one instruction each, where wasm's min/max would expand to NaN-handling sequences: no NaN reaches them)
 //   histogram(n, v, hist, shift, base, size): hist[(hi >>> shift) − base]++ over the non-zero values (i32 counts)
 //   gather(n, v, dst, shift, base, b1, b2) → count: the non-zero values whose bucket is b1 or b2, in order
-//   decibels(n, v, med, lnMed): v ← v > med ? max(K·(ln v − lnMed), 0) : 0, K = 20/ln 10
+//   decibels(n, v, threshold, lnRef, scale): v ← v > threshold ? max((ln v − lnRef)·scale, 0) : 0
 const f2 = (v: number): string => `(v128.const f64x2 ${v} ${v})`;
 const i2 = (v: string): string => `(v128.const i64x2 ${v} ${v})`;
 const MAGIC = "6755399441055744"; // 1.5·2^52
@@ -266,13 +266,13 @@ ${logLanes()}
   (local.set $db (f64x2.pmax ${zero} (f64x2.mul (f64x2.sub (local.get $db) (local.get $lnv)) (local.get $kv))))
   (local.set $db (v128.and (local.get $db) (local.get $gt))))
 (else (local.set $db ${zero})))`;
-  return `(func $decibels (export "decibels") (param $n i32) (param $v i32) (param $med f64) (param $lnMed f64)
+  return `(func $decibels (export "decibels") (param $n i32) (param $v i32) (param $med f64) (param $lnMed f64) (param $scale f64)
 (local $end i32) (local $x v128) (local $gt v128) (local $medv v128) (local $lnv v128) (local $kv v128)
 (local $hx v128) (local $k v128) (local $ii v128) (local $xn v128) (local $dk v128) (local $f v128) (local $s v128)
 (local $zz v128) (local $w v128) (local $r v128) (local $hf v128) (local $db v128)
 (local.set $medv (f64x2.splat (local.get $med)))
 (local.set $lnv (f64x2.splat (local.get $lnMed)))
-(local.set $kv ${f2(20 / Math.LN10)})
+(local.set $kv (f64x2.splat (local.get $scale)))
 (local.set $end (i32.add (local.get $v) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
 (block $done (loop $l
   (br_if $done (i32.ge_u (local.get $v) (local.get $end)))

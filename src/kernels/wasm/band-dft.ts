@@ -12,7 +12,7 @@ interface BandDftExports {
   scan(n: number, v: number, stats: number): number;
   histogram(n: number, v: number, hist: number, shift: number, base: number, size: number): void;
   gather(n: number, v: number, dst: number, shift: number, base: number, b1: number, b2: number): number;
-  decibels(n: number, v: number, med: number, lnMed: number): void;
+  decibels(n: number, v: number, threshold: number, lnRef: number, scale: number): void;
 }
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
@@ -60,9 +60,9 @@ export function wasmBandDft(): BandDftMemory | null {
       }
       return views;
     },
-    run(dp, mp, h, buf, d, m, isMagnitude) {
+    run(dp, mp, h, buf, d, m, isMagnitude, factor) {
       ex.bandDft(dp, mp, h, buf.basisCos.byteOffset, buf.basisSin.byteOffset, buf.even.byteOffset, buf.odd.byteOffset,
-        buf.factor.byteOffset, buf.out.byteOffset, d, m, isMagnitude ? 1 : 0, 0);
+        factor.byteOffset, buf.out.byteOffset, d, m, isMagnitude ? 1 : 0, 0);
     },
     copiesSamples: true,
     fold(x, m, step, nperseg, h, isConstantDetrend, mp, buf) {
@@ -72,6 +72,6 @@ export function wasmBandDft(): BandDftMemory | null {
     scan: (n, buf) => ex.scan(n, buf.out.byteOffset, buf.stats.byteOffset) !== 0,
     histogram: (n, buf, shift, base, size) => ex.histogram(n, buf.out.byteOffset, buf.hist.byteOffset, shift, base, size),
     gather: (n, buf, shift, base, b1, b2) => ex.gather(n, buf.out.byteOffset, buf.gathered.byteOffset, shift, base, b1, b2),
-    decibels: (n, buf, med, lnMed) => ex.decibels(n, buf.out.byteOffset, med, lnMed),
+    decibels: (n, buf, threshold, lnRef, scale) => ex.decibels(n, buf.out.byteOffset, threshold, lnRef, scale),
   };
 }
