@@ -206,3 +206,17 @@ test("a SpecUFEx_workflow config: run says which keys it mapped and which it ign
   assert.match(r.stderr, /specufex: data: give data\.waveforms \(an HDF5 waveform set\), or data\.catalog with data\.files/);
   assert.ok(!existsSync(join(dir, "layouts_run")), "no run directory was made");
 });
+
+test("run --help ends with examples that work when pasted", async () => {
+  const help = await runCli(["run", "--help"]);
+  assert.equal(help.code, 0);
+  const examples = help.stdout.slice(help.stdout.indexOf("Examples:\n") + 10).trim().split("\n").map((l) => l.trim());
+  assert.deepEqual(examples, ["specufex init my-project && specufex run my-project/specufex.yaml", "specufex run my-project/specufex.yaml --from cluster --json > summary.json", "specufex run my-project/specufex.yaml --only report"]);
+  // Pasted in an empty folder: init, run (its defaults need data, so a config error naming data), then --from/--only parse.
+  const cwd = mkdtempSync(join(tmpdir(), "specufex-help-"));
+  const path = join(cwd, "my-project/specufex.yaml");
+  assert.equal((await runCli(["init", join(cwd, "my-project")])).code, 0);
+  const r = await runCli(["run", path, "--from", "cluster", "--json"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /data: give data\.waveforms/);
+});

@@ -24,7 +24,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--from <stage>", "redo from this stage on")
     .option("--only <stage>", "run this stage alone (earlier stages must be done)")
     .option("--json", "print the run summary as JSON on stdout")
-    .addHelpText("after", "\nExamples:\n  specufex run\n  specufex run examples/amatrice.yaml --from cluster --json > summary.json\n")
+    .addHelpText("after", "\nExamples:\n  specufex init my-project && specufex run my-project/specufex.yaml\n  specufex run my-project/specufex.yaml --from cluster --json > summary.json\n  specufex run my-project/specufex.yaml --only report\n")
     .action(async (arg: string, opts: { from?: string; only?: string; json?: boolean }) => {
       const path = configPath(arg);
       const { config, mapping } = loadConfigFile(path);
