@@ -30,6 +30,9 @@ test("specufex demo runs every stage and writes a consistent run directory", asy
   const ari = /^ARI (-?\d\.\d+) \(clusters vs the generator's families, (\d+) events\)$/m.exec(r.stderr);
   assert.ok(ari, `an ARI line in: ${r.stderr}`);
   assert.equal(Number(ari[2]), summary.eventsUsed);
+  // The clusters carry the families well above chance (ARI 0): 0.567 here; 0.50–0.52 at seeds 1, 3, 7 of this
+  // size. (The issue's 0.8 is not reached yet: the silhouette picks K = 3 for the 4 families.)
+  assert.ok(Number(ari[1]) >= 0.4, `ARI ${ari[1]} against the generator's families`);
 
   // catalog.csv: one row per event, 1-based clusters 1..K, silhouettes in [−1, 1] whose mean is the summary's.
   const catalog = readCsv(join(out, "catalog.csv"));
