@@ -225,3 +225,18 @@ test("hmmStatistics adds Σ_m γ_sm U_km and Σ_m γ_sm to its outputs", () => {
     assert.ok(Math.abs(Bu2[s * K + k]! - (2 + b)) <= 1e-13 * (2 + b));
   }
 });
+
+test("hmmLocalPass gives the same bits with a fresh workspace and with one reused across calls, lengths and state counts", () => {
+  const run = (S: number, M: number, seed: number, work: Float64Array) => {
+    const rng = new Rng(seed);
+    const PrT = new Float64Array(M * S), lnPrT = new Float64Array(M * S);
+    for (let i = 0; i < M * S; i++) { lnPrT[i] = -40 * rng.random(); PrT[i] = Math.exp(lnPrT[i]!); }
+    const A = new Float64Array(S * S), Ppi = new Float64Array(S), gamT = new Float64Array(M * S);
+    const l = hmmLocalPass(S, M, 20, seed % 2 === 0, true, 0.01 / S, 0.1 / S, PrT, lnPrT, A, Ppi, gamT, work);
+    return [l, ...A, ...Ppi, ...gamT];
+  };
+  const shared = new Float64Array(hmmLocalWorkSize(16, 40));
+  for (const [S, M, seed] of [[6, 30, 1], [4, 40, 2], [6, 12, 3], [16, 25, 4], [6, 30, 1]] as const) {
+    assert.deepEqual(run(S, M, seed, shared), run(S, M, seed, new Float64Array(hmmLocalWorkSize(S, M))), `S=${S} M=${M}`);
+  }
+});

@@ -20,7 +20,7 @@ export interface HmmWorkLayout {
   readonly under: number; readonly cs: number; readonly eKey: number; readonly eVal: number;
   /** specufex-python (WebAssembly sweep): the M scalars of β, and 2·S i32 nonzero lists. */
   readonly bvec: number; readonly lists: number; readonly vTau: number;
-  /** Kept across calls (hmmPrepare): τA, ψ(τA), τπ, ψ(τπ), and the row sums ψ(rs) and τA's Ã were computed for. */
+  /** Kept across calls (hmmPrepare): τA, ψ(τA), τπ, ψ(τπ), S, and the row sums ψ(rs) and τA's Ã were computed for. */
   readonly consts: number; readonly rsKey: number;
   /** hmmPrepare's list of entries of A that differ from τA (S×S), and (onlyEA) their (index, Ã) pairs (2·S×S). */
   readonly others: number; readonly exc: number;
@@ -39,7 +39,7 @@ export interface HmmWorkLayout {
 export function hmmWorkLayout(S: number, M: number): HmmWorkLayout {
   const MS = M * S;
   const SS = S * S;
-  const sizes = [4, S, S, S, 2 * S, SS, 2 * SS, S, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
+  const sizes = [5, S, S, S, 2 * S, SS, 2 * SS, S, MS, MS, MS, MS, MS, MS, SS, SS, SS, SS, SS, S, S, S, M, M, S, M, S, SS + S];
   const at: number[] = [];
   let o = 0;
   for (const n of sizes) { at.push(o); o += n; }
@@ -107,9 +107,11 @@ export function hmmPrepare(
   const { eA, eAT, lnEA, psiRow, ePi, lnPi, eKey, eVal, vTau, consts, rsKey, others, exc, rowSum } = lay;
   // Per r: vTau = ln Ã and eVal[r] = Ã of an entry equal to τA, for the row sum rsKey[r]
   // (kept across calls: rows of unvisited states stay all τA); eKey, eVal[S + r] the last other value.
-  if (!(work[consts] === tauA)) {
+  if (!(work[consts] === tauA && work[consts + 4] === S)) {
+    // (S too: the kept fields' offsets depend on it, should a caller reuse `work` for another S.)
     work[consts] = tauA;
     work[consts + 1] = digammaFast(tauA);
+    work[consts + 4] = S;
     for (let i = 0; i < S; i++) work[rsKey + i] = NaN;
   }
   if (!(work[consts + 2] === tauPpi)) {
