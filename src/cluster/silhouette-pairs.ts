@@ -14,9 +14,12 @@ const MAX_CHUNKS = 16;
 const ROW_BLOCK = 48;
 const COL_BLOCK = 512;
 
-/** Whether the pair scheme's accumulators (2·n·L doubles at least) fit; else silhouette.ts uses row blocks. */
+/**
+ * Whether the pair scheme fits with at least 4 chunks (so the parallel twin has work for 4 threads):
+ * its accumulators take ≤ 64 MB; else silhouette.ts uses row blocks (O(48·L) memory).
+ */
 export function pairsFit(n: number, L: number): boolean {
-  return n * L <= ACCUMULATOR_DOUBLES;
+  return n * L * 4 <= ACCUMULATOR_DOUBLES;
 }
 
 export class PairSilhouette {
