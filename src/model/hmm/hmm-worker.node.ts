@@ -16,7 +16,7 @@ export interface TransformBuffers {
   readonly logLik: SharedArrayBuffer;
 }
 
-/** One pool task: transform sequences start…end−1 under the model `state`. */
+/** One pool task: transform sequences start…end−1 (seqs[i − seqOffset]) under the model `state`. */
 export interface TransformTask {
   readonly state: HmmState;
   readonly seqs: SharedMatrices;
@@ -24,6 +24,8 @@ export interface TransformTask {
   readonly out: TransformBuffers;
   readonly start: number;
   readonly end: number;
+  /** Index of seqs[0] among all sequences (only those from here on are shared). */
+  readonly seqOffset: number;
 }
 
 /** What a fit worker is started with. */
@@ -49,12 +51,14 @@ export type FitMessage =
   | { type: "done"; state: HmmState }
   | { type: "error"; error: ErrorMessage };
 
-/** Transforms sequences start…end−1 into the shared outputs (also the serial path of transformMany). */
-export function runTransformTask(hmm: BayesianHmm, seqs: readonly Matrix[], ids: readonly (string | undefined)[] | undefined, out: TransformBuffers, start: number, end: number): void {
+/** Transforms sequences start…end−1 (seqs[i − seqOffset]) into the shared outputs (also the calling thread's part of transformMany). */
+export function runTransformTask(
+  hmm: BayesianHmm, seqs: readonly Matrix[], ids: readonly (string | undefined)[] | undefined, out: TransformBuffers, start: number, end: number, seqOffset = 0,
+): void {
   const S = hmm.options.numStates;
   const A = new Float64Array(out.A), fp = new Float64Array(out.fp), pi = new Float64Array(out.pi), gam = new Float64Array(out.gam), ll = new Float64Array(out.logLik);
   for (let i = start; i < end; i++) {
-    const r = hmm.transform(seqs[i]!, i, ids?.[i]);
+    const r = hmm.transform(seqs[i - seqOffset]!, i, ids?.[i]);
     A.set(r.A.data, i * S * S);
     fp.set(r.fingerprint.data, i * S * S);
     pi.set(r.pi, i * S);
@@ -96,7 +100,7 @@ if (!isMainThread && parentPort) {
   const data = workerData as { pool?: boolean; kind?: string } | null;
   if (data?.pool) {
     servePool((task: TransformTask) => {
-      runTransformTask(BayesianHmm.fromState(task.state), sharedMatrixViews(task.seqs), task.ids, task.out, task.start, task.end);
+      runTransformTask(BayesianHmm.fromState(task.state), sharedMatrixViews(task.seqs), task.ids, task.out, task.start, task.end, task.seqOffset);
       return true;
     });
   } else if (data?.kind === "specufex-hmm-fit") {

@@ -57,8 +57,8 @@ export async function transformMany(hmm: BayesianHmm, sequences: readonly Matrix
   if (workers <= 1) {
     runTransformTask(hmm, sequences, ids, out, 0, N);
   } else {
-    const seqs = shareMatrices(sequences);
-    // Contiguous ranges of about equal total length.
+    // Contiguous ranges of about equal total length: the calling thread transforms the first
+    // itself (its code is warm), threads − 1 workers the others (only their sequences shared).
     const bounds = [0];
     let acc = 0;
     for (let i = 0; i < N && bounds.length < workers; i++) {
@@ -66,12 +66,20 @@ export async function transformMany(hmm: BayesianHmm, sequences: readonly Matrix
       if (acc >= (columns * bounds.length) / workers) bounds.push(i + 1);
     }
     while (bounds.length <= workers) bounds.push(N);
-    const pool = poolOf(workers);
+    const first = bounds[1]!;
+    const seqs = shareMatrices(sequences.slice(first));
+    const pool = poolOf(workers - 1);
     const jobs: Promise<unknown>[] = [];
-    for (let w = 0; w < workers; w++) {
+    for (let w = 1; w < workers; w++) {
       if (bounds[w] === bounds[w + 1]) continue;
-      const task: TransformTask = { state, seqs, ...(ids ? { ids } : {}), out, start: bounds[w]!, end: bounds[w + 1]! };
-      jobs.push(pool.run(w, task));
+      const task: TransformTask = { state, seqs, ...(ids ? { ids } : {}), out, start: bounds[w]!, end: bounds[w + 1]!, seqOffset: first };
+      jobs.push(pool.run(w - 1, task));
+    }
+    try {
+      runTransformTask(hmm, sequences, ids, out, 0, first);
+    } catch (err) {
+      await Promise.allSettled(jobs);
+      throw err;
     }
     await Promise.all(jobs);
   }
