@@ -97,3 +97,13 @@ test("the init template shows every key of the schema, nested ones included, eac
   walk(defOf(configSchema).shape!, "", 0);
   assert.ok(checked >= 78, `${checked} keys walked`);
 });
+
+test("the data section also takes specufex fetch's keys (one config for fetch and run), validated like the rest", () => {
+  const c = parseConfig({ data: { waveforms: "w.h5", start: "2016-10-13", end: "2016-10-19", radius: [42.75, 13.2, 30], minMag: 1.5, provider: "INGV", station: "IV.T1214..EHZ", output: "velocity" } });
+  assert.deepEqual(c.data.radius, [42.75, 13.2, 30]);
+  assert.equal(c.data.minMag, 1.5);
+  assert.equal(c.data.provider, "INGV");
+  assert.equal(c.data.box, null);
+  assert.throws(() => parseConfig({ data: { radius: [42.75, 13.2] } }), (e: unknown) => e instanceof OptionError && /data\.radius/.test(e.message));
+  assert.throws(() => parseConfig({ data: { output: "voltage" } }), (e: unknown) => e instanceof OptionError && /data\.output/.test(e.message));
+});

@@ -26,6 +26,22 @@ const dataSchema = z
     before: z.number().min(0).default(3).describe("seconds before the reference time"),
     after: z.number().gt(0).default(17).describe("seconds after the reference time"),
     onBadWindow: z.enum(["reject", "pad-zero"]).default("reject").describe("a window that runs off the data or has gaps: reject the event (listed in rejected.csv) or pad with zeros"),
+    // The keys of `specufex fetch` (its flags), so one config serves `fetch` and `run`; `run` itself reads
+    // the waveform set that fetch wrote (data.waveforms).
+    start: nullable(z.union([z.string(), z.date()])).default(null).describe("specufex fetch: events from this time (ISO 8601, UTC)"),
+    end: nullable(z.union([z.string(), z.date()])).default(null).describe("specufex fetch: events until this time (ISO 8601, UTC)"),
+    box: nullable(z.union([z.array(z.number()).length(4), z.string()])).default(null).describe("specufex fetch: events inside [S, N, W, E] (degrees)"),
+    radius: nullable(z.union([z.array(z.number()).length(3), z.string()])).default(null).describe("specufex fetch: events within [lat, lon, km] of a point"),
+    minMag: nullable(z.number()).default(null).describe("specufex fetch: smallest magnitude"),
+    maxMag: nullable(z.number()).default(null).describe("specufex fetch: largest magnitude"),
+    minDepth: nullable(z.number()).default(null).describe("specufex fetch: shallowest depth, km"),
+    maxDepth: nullable(z.number()).default(null).describe("specufex fetch: deepest depth, km"),
+    pad: nullable(z.number().min(0)).default(null).describe("specufex fetch: extra seconds requested on each side of the window (for tapering)"),
+    output: nullable(z.enum(["displacement", "velocity", "acceleration", "counts"])).default(null).describe("specufex fetch: ground motion after response removal (counts = none)"),
+    provider: nullable(z.string()).default(null).describe("specufex fetch: data centre name (e.g. INGV, EARTHSCOPE)"),
+    baseUrl: nullable(z.string()).default(null).describe("specufex fetch: data centre base URL (instead of provider)"),
+    eventProvider: nullable(z.string()).default(null).describe("specufex fetch: event service name (default: the data centre's own)"),
+    eventBaseUrl: nullable(z.string()).default(null).describe("specufex fetch: event service base URL"),
   })
   .strict();
 

@@ -51,7 +51,10 @@ export async function runPipeline(config: SpecufexConfig, options: RunOptions = 
   const baseDir = resolve(options.baseDir ?? process.cwd());
   const runDir = runDirectory(config, baseDir);
   if (!config.data.waveforms && !config.data.catalog) {
-    throw new OptionError("data: give data.waveforms (an HDF5 waveform set), or data.catalog with data.files (waveform files or folders)", { field: "data" });
+    const fetchNext = config.data.start !== null || config.data.box !== null || config.data.radius !== null
+      ? "; the data.start/box/radius keys are for `specufex fetch --config CONFIG --out DIR`, which writes DIR/waveforms.h5 to name here"
+      : "";
+    throw new OptionError(`data: give data.waveforms (an HDF5 waveform set), or data.catalog with data.files (waveform files or folders)${fetchNext}`, { field: "data" });
   }
   // A path in the config that names nothing is a config error (exit 2), found before anything runs.
   const named: [string, string][] = [

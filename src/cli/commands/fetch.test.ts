@@ -100,3 +100,28 @@ test("one config serves run and fetch: the init template (every pipeline data ke
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /fetch: 3 of 3 events written/);
 });
+
+test("a config's data section alone drives fetch (time span, box, station, window, output), and run with that config asks for the fetched waveforms", async () => {
+  const out = tmp();
+  const cfg = join(out, "specufex.yaml");
+  writeFileSync(cfg, [
+    "data:",
+    "  start: 2021-12-27T00:00:00",
+    "  end: 2021-12-28T00:00:00",
+    "  box: [33, 35, -81, -79]",
+    "  station: CO.JSC.00.HHZ",
+    "  after: 40",
+    "  output: counts",
+    "",
+  ].join("\n"));
+  const r = await runCli(["fetch", "--out", out, "--config", cfg, "--base-url", server.baseUrl]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /fetch: 3 of 3 events written/);
+  const ev = server.log.filter((l) => l.service === "event").at(-1)!;
+  assert.equal(Number(ev.params.minlatitude), 33);
+  assert.equal(Number(ev.params.maxlongitude), -79);
+  assert.match(ev.params.starttime!, /^2021-12-27T00:00:00/);
+  const run = await runCli(["run", cfg]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /specufex fetch --config/);
+});

@@ -15,8 +15,7 @@ import { startProgress, type Progress } from "../progress.js";
 
 /** The pipeline's own `data:` keys that fetch does not read: allowed, so one config serves `run` and `fetch`. */
 function pipelineOnlyKeys(): Set<string> {
-  const fetchKeys = new Set(["catalog", "station", "reference", "before", "after"]);
-  return new Set(Object.keys(parseConfig({}).data).filter((k) => !fetchKeys.has(k)));
+  return new Set(Object.keys(parseConfig({}).data).filter((k) => !(k in dataSchema.shape)));
 }
 
 /** The keys of the config's `data:` section that fetch reads (the same as its flags). */
@@ -74,7 +73,7 @@ function readConfig(path: string): { data: DataSection; baseDir: string } {
   }
   const section = (raw as { data?: unknown } | null)?.data ?? {};
   const skip = pipelineOnlyKeys();
-  const own = section !== null && typeof section === "object" && !Array.isArray(section) ? Object.fromEntries(Object.entries(section).filter(([k]) => !skip.has(k))) : section;
+  const own = section !== null && typeof section === "object" && !Array.isArray(section) ? Object.fromEntries(Object.entries(section).filter(([k, v]) => !skip.has(k) && v !== null)) : section;
   const r = dataSchema.safeParse(own);
   if (!r.success) {
     const issue = r.error.issues[0]!;
