@@ -239,6 +239,30 @@ export async function assertReportInBrowser(indexHtml: string, data: ReportData)
     await page.click(`#catalogue tbody tr[data-event="${fromTable}"] td`);
     await page.waitForFunction((id) => String(window.__t.items("10-one-event", "one_event_header_marks")[0]?.text ?? "").startsWith(`Event ${id} `), ids[fromTable], { timeout: 10_000 });
 
+    // Any event with data redraws figure 10, not only the embedded ones: a packed event from the table …
+    const packed = data.packed?.events ?? [];
+    assert.ok(packed.length >= 2, "the report packs the events that are not embedded");
+    const embeddedUrls = await oneEventImages(page);
+    const packedRow = packed[0]!.index;
+    assert.ok(!data.embedded.some((e) => e.index === packedRow));
+    await page.click(`#catalogue tbody tr[data-event="${packedRow}"] td`);
+    await page.waitForFunction((id) => String(window.__t.items("10-one-event", "one_event_header_marks")[0]?.text ?? "").startsWith(`Event ${id} `), ids[packedRow], { timeout: 10_000 });
+    const packedUrls = await oneEventImages(page);
+    assert.equal(packedUrls.length, 7);
+    assert.equal(packedUrls.filter((x, j) => x !== embeddedUrls[j]).length, 5, "its own spectrogram, V, γ, A and fingerprint; W and EB stay");
+    assert.ok(packedUrls.every((u) => u.startsWith("data:image/png;base64,")));
+    assert.equal(await countLines(page, "10-one-event", "one_event_waveform_marks"), 1, "its waveform is drawn");
+    assert.equal(await page.evaluate(() => document.getElementById("event-note").textContent), "");
+    // … and one on the map (a different event: different images again).
+    const packedOnMap = packed[packed.length - 1]!.index;
+    const pm = await pointAt(page, "05-map", `mark.name === "map_events_marks" && it.datum.i === ${packedOnMap}`);
+    await page.mouse.click(pm.x, pm.y);
+    await page.waitForFunction((id) => String(window.__t.items("10-one-event", "one_event_header_marks")[0]?.text ?? "").startsWith(`Event ${id} `), ids[packedOnMap], { timeout: 10_000 });
+    const mapUrls = await oneEventImages(page);
+    assert.equal(mapUrls.length, 7);
+    assert.equal(mapUrls.filter((x, j) => x !== packedUrls[j]).length, 5);
+    assert.equal(await page.evaluate(() => window.__report.state.event), packedOnMap);
+
     // A screenshot of the page is not blank.
     await page.evaluate(() => window.scrollTo(0, 0));
     const shot = pixelStats(decodePng(await page.screenshot(), "screenshot"));

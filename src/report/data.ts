@@ -1,7 +1,9 @@
 // Everything the report's figures need, as plain typed values: the pipeline (or loadReportData) fills it,
-// the spec builders read it. Bounded: per-event matrices only for the embedded events.
+// the spec builders read it. Bounded: full-precision per-event matrices only for the embedded events; the
+// other usable events' figure-10 matrices as 8-bit copies (packed.ts), about 3 kB each.
 import { ShapeError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
+import type { PackedEvents } from "./packed.js";
 
 /** The event table, one entry per event (columns, joined by position). */
 export interface ReportEvents {
@@ -131,6 +133,8 @@ export interface ReportData {
   readonly embedded: readonly EmbeddedEvent[];
   /** Per cluster c (1..k), the example events (event indices, best first): `examples[c - 1]`. */
   readonly examples: readonly Int32Array[];
+  /** Figure 10's matrices of the other usable events, quantised (packed.ts); without it only embedded events redraw figure 10. */
+  readonly packed?: PackedEvents;
   /** The event shown in figures 1–3 and first in figure 10 (an embedded event index). */
   readonly defaultEvent: number;
   /** NMF dictionary EW·diag(EA) (D×K). */
@@ -182,6 +186,10 @@ export function checkReportData(data: ReportData): void {
     for (const [name, m] of [["rawSpectrogram", e.rawSpectrogram], ["activations", e.activations], ["states", e.states]] as const) {
       if (m && m.shape[1] !== M) throw new ShapeError(`ReportData: ${name} of event ${ev.ids[e.index]} has ${m.shape[1]} columns, expected ${M} (as its spectrogram)`, { event: ev.ids[e.index] });
     }
+  }
+  for (const p of data.packed?.events ?? []) {
+    if (!(p.index >= 0 && p.index < n)) throw new ShapeError(`ReportData: packed event index ${p.index} is outside 0..${n - 1}`, { event: p.index });
+    if (p.spectrogram.rows !== D) throw new ShapeError(`ReportData: packed spectrogram of event ${ev.ids[p.index]} has ${p.spectrogram.rows} rows, expected ${D} (frequencies)`, { event: ev.ids[p.index] });
   }
   if (!seen.has(data.defaultEvent)) throw new ShapeError(`ReportData: defaultEvent ${data.defaultEvent} is not an embedded event`, { field: "defaultEvent" });
   for (let c = 0; c < data.examples.length; c++) {

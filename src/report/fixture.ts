@@ -7,6 +7,7 @@ import { Rng } from "../core/rng.js";
 import type {
   AlternativeClustering, EmbeddedEvent, HmmProgressRecord, NmfProgressRecord, ReportData, SweepPoint,
 } from "./data.js";
+import { PackedEventsBuilder } from "./packed.js";
 
 export interface ReportFixtureOptions {
   readonly clusters?: number;
@@ -15,6 +16,8 @@ export interface ReportFixtureOptions {
   readonly rejected?: number;
   readonly examplesPerCluster?: number;
   readonly seed?: number;
+  /** Pack figure 10's data of every other clustered event (default true). */
+  readonly packAll?: boolean;
 }
 
 const D = 40;
@@ -160,6 +163,13 @@ export function reportFixture(options: ReportFixtureOptions = {}): ReportData {
   const chosen = new Set<number>([defaultEvent]);
   for (const ex of examples) for (const i of ex) chosen.add(i);
   const embedded: EmbeddedEvent[] = [...chosen].sort((a, b) => a - b).map((i) => syntheticEvent(i, cluster[i]! - 1, mag[i]!, W, rng));
+  // The other clustered events, from their own generator so the embedded ones and the rest stay as they were.
+  let packed: PackedEventsBuilder | undefined;
+  if (options.packAll ?? true) {
+    packed = new PackedEventsBuilder();
+    const rngPacked = new Rng((options.seed ?? 7) + 1_000_003);
+    for (let i = 0; i < N; i++) if (cluster[i]! > 0 && !chosen.has(i)) packed.add(syntheticEvent(i, cluster[i]! - 1, mag[i]!, W, rngPacked));
+  }
 
   const sweep: SweepPoint[] = [];
   for (let kk = 2; kk <= Math.max(6, k + 2); kk++) {
@@ -187,6 +197,7 @@ export function reportFixture(options: ReportFixtureOptions = {}): ReportData {
     timeAxis: { t0Seconds: T0, dtSeconds: DT },
     spectrogramUnits: "normalised dB",
     embedded,
+    ...(packed ? { packed: packed.finish() } : {}),
     examples,
     defaultEvent,
     dictionary: { data: W, shape: [D, K_PATTERNS] },

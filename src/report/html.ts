@@ -1,6 +1,7 @@
 // The self-contained report page: inline Vega bundles, the figure specs and data as JSON, the page script.
 import type { ReportData } from "./data.js";
 import { clusterColor, eventRows, type Figure, type VlSpec } from "./figures/common.js";
+import { base64 } from "./png.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 
 /** The three UMD bundles, inlined in this order. */
@@ -53,8 +54,10 @@ section.figure h2 { font-size: 17px; margin: 0 0 8px; }
 .caption { color: var(--muted); font-size: 13px; max-width: 900px; margin: 8px 0 0; }
 .vis.failed { color: #b00020; }
 #event-note { color: #b00020; font-size: 13px; min-height: 1em; }
+.catalogue-wrap { max-height: 360px; overflow-y: auto; display: inline-block; border: 1px solid var(--line); }
 table#catalogue { border-collapse: collapse; font-size: 13px; margin-top: 6px; }
 #catalogue th, #catalogue td { border-bottom: 1px solid var(--line); padding: 3px 10px; text-align: right; }
+#catalogue thead th { position: sticky; top: 0; background: #fff; }
 #catalogue th:first-child, #catalogue td:first-child { text-align: left; }
 #catalogue tbody tr { cursor: pointer; }
 #catalogue tbody tr:hover { background: #f0f4fa; }
@@ -71,7 +74,9 @@ function catalogueTable(data: ReportData): string {
   const role = new Map<number, string>();
   data.examples.forEach((ex, c) => ex.forEach((i, r) => role.set(i, `example ${r + 1} of cluster ${c + 1}`)));
   if (!role.has(data.defaultEvent)) role.set(data.defaultEvent, "default event");
-  const order = data.embedded.map((e) => e.index).sort((a, b) => (ev.cluster[a]! - ev.cluster[b]!) || (ev.silhouette[b]! - ev.silhouette[a]!) || a - b);
+  const shown = data.embedded.map((e) => e.index);
+  for (const p of data.packed?.events ?? []) shown.push(p.index);
+  const order = [...new Set(shown)].sort((a, b) => (ev.cluster[a]! - ev.cluster[b]!) || (ev.silhouette[b]! - ev.silhouette[a]!) || a - b);
   const rows = order.map((i) => `<tr data-event="${i}"${i === data.defaultEvent ? ' class="on"' : ""}><td>${escapeHtml(ev.ids[i] ?? "")}</td><td>${escapeHtml(ev.times[i] ?? "")}</td><td>${fmt(ev.mag[i]!, 1)}</td><td>${fmt(ev.depthKm[i]!, 1)}</td><td>${ev.cluster[i] || "–"}</td><td>${fmt(ev.silhouette[i]!, 3)}</td><td>${escapeHtml(role.get(i) ?? "")}</td></tr>`);
   return `<table id="catalogue"><thead><tr><th>Event</th><th>Origin time (UTC)</th><th>Mag.</th><th>Depth (km)</th><th>Cluster</th><th>Silhouette</th><th>Shown as</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
@@ -108,11 +113,11 @@ export function reportHtml(data: ReportData, figures: readonly Figure[], bundles
     const vega = options.compiled?.[f.name];
     if (vega) {
       const data = ((vega.data ?? []) as VlSpec[]).map((d) => (d.name === "events" && Array.isArray(d.values) ? { ...d, values: "@events" } : d));
-      return { name: f.name, number: f.number, params: f.params, mode: "vega", spec: { ...vega, data } };
+      return { name: f.name, number: f.number, params: f.params, mode: "vega", spec: { ...vega, data }, ...(f.page ? { page: f.page } : {}) };
     }
     const spec: VlSpec = { ...f.spec };
     if (spec.datasets && typeof spec.datasets === "object" && "events" in (spec.datasets as VlSpec)) spec.datasets = { ...(spec.datasets as VlSpec), events: "@events" };
-    return { name: f.name, number: f.number, params: f.params, mode: "vega-lite", spec };
+    return { name: f.name, number: f.number, params: f.params, mode: "vega-lite", spec, ...(f.page ? { page: f.page } : {}) };
   });
   const payload = {
     title: data.title,
@@ -126,7 +131,7 @@ export function reportHtml(data: ReportData, figures: readonly Figure[], bundles
   const buttons = [`<button data-cluster="0" class="on">all</button>`];
   for (let c = 1; c <= data.k; c++) buttons.push(`<button data-cluster="${c}"><span class="dot" style="background:${clusterColor(c)}"></span>${c}</button>`);
   const sections = figures.map((f) => {
-    const extra = f.name === "10-one-event" ? `<div id="event-note"></div><h3>Embedded events</h3><p class="caption">Click a row to show that event in figure 10.</p>${catalogueTable(data)}` : "";
+    const extra = f.name === "10-one-event" ? `<div id="event-note"></div><h3>Events</h3><p class="caption">Click a row to show that event in figure 10.</p><div class="catalogue-wrap">${catalogueTable(data)}</div>` : "";
     return `<section class="figure" id="fig-${f.name}" data-figure="${f.name}"><h2>${f.number}. ${escapeHtml(f.title)}</h2><div class="vis" id="vis-${f.name}"></div><p class="caption">${escapeHtml(f.caption)}</p>${extra}</section>`;
   });
   const toc = figures.map((f) => `<a href="#fig-${f.name}">${f.number}. ${escapeHtml(f.title)}</a>`).join("");
@@ -153,6 +158,7 @@ ${sections.join("\n")}
 </main>
 <footer>SpecUFEx report${options.generatedAt ? `, generated ${escapeHtml(options.generatedAt)}` : ""}. Figures are also in figures/ as SVG and PNG.</footer>
 <script type="application/json" id="report-data">${scriptJson(payload)}</script>
+<script type="application/octet-stream" id="report-packed">${data.packed ? base64(data.packed.bytes) : ""}</script>
 <script>${scriptJs(PAGE_SCRIPT)}</script>
 </body>
 </html>

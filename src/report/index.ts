@@ -5,6 +5,7 @@ export * from "./data.js";
 export * from "./colormap.js";
 export * from "./png.js";
 export * from "./tiles.js";
+export * from "./packed.js";
 export * from "./stats.js";
 export * from "./atlas.js";
 export * from "./raw-spectrogram.js";

@@ -12,6 +12,7 @@ import type {
   AlternativeClustering, EmbeddedEvent, HmmProgressRecord, NmfProgressRecord, ReportData, ReportLinkage,
   ReportStation, ReportWaveform, SweepPoint,
 } from "./data.js";
+import { PackedEventsBuilder } from "./packed.js";
 import { rawSpectrogramDb } from "./raw-spectrogram.js";
 import { reportStability, type StabilityJson } from "./figures/stability.js";
 import { principalScores2 } from "./stats.js";
@@ -230,6 +231,25 @@ export async function loadReportData(runDir: string, options: LoadReportOptions 
       };
     });
 
+    // Every other usable event: figure 10's matrices, quantised one event at a time (packed.ts).
+    const packedBuilder = new PackedEventsBuilder();
+    const hasV = store.hasStacked("activations");
+    const hasG = store.hasStacked("states");
+    for (let i = 0; i < N; i++) {
+      if (!hasData(i) || chosen.has(i)) continue;
+      const fp = fingerprints && S > 0 ? { data: fingerprints.data.slice(i * S * S, (i + 1) * S * S), shape: [S, S] as const } : undefined;
+      const hasFp = fp !== undefined && fp.data.every(Number.isFinite);
+      packedBuilder.add({
+        index: i,
+        spectrogram: store.readStacked("spectrograms", i),
+        ...(hasWaves && waveRate ? { waveform: { data: store.file.readRows("waveforms/data", i, i + 1), sampleRateHz: waveRate, startSeconds: startOffset, units: String(wavAttrs.units ?? "") } } : {}),
+        ...(hasV ? { activations: store.readStacked("activations", i) } : {}),
+        ...(hasG ? { states: store.readStacked("states", i) } : {}),
+        ...(hasFp ? { fingerprint: fp, transitions: transitionsFromFingerprint(fp) } : {}),
+      });
+    }
+    const packed = packedBuilder.finish();
+
     // Models (Python package layout, FORMATS.md §3).
     let dictionary: Matrix | undefined;
     const nmfPath = join(runDir, "models", "nmf.h5");
@@ -337,6 +357,7 @@ export async function loadReportData(runDir: string, options: LoadReportOptions 
       timeAxis: { t0Seconds: t0, dtSeconds: dt },
       spectrogramUnits: String(specAttrs.units ?? "normalised dB"),
       embedded,
+      ...(packed.events.length > 0 ? { packed } : {}),
       examples,
       defaultEvent,
       ...(dictionary ? { dictionary } : {}),

@@ -11,6 +11,7 @@ import { assertGolden } from "../../test-support/shared.js";
 import { embeddedEvent, type ReportData } from "./data.js";
 import { reportFixture } from "./fixture.js";
 import { loadReportData } from "./load.node.js";
+import { unpackMatrix } from "./packed.js";
 import { renderRunReport } from "./render.node.js";
 
 const NPERSEG = 50;
@@ -142,6 +143,20 @@ test("loadReportData reads a run directory back to the data written (store, mode
     }
     assert.deepEqual(got.explainedVarianceRatio, Float64Array.of(0.46, 0.21));
     assert.deepEqual(got.progress, data.progress);
+    // Every other usable event is packed for figure 10: its store matrices within one 8-bit step.
+    const embeddedSet = new Set(data.embedded.map((e) => e.index));
+    const others = Array.from({ length: ev.ids.length }, (_, i) => i).filter((i) => ev.cluster[i]! > 0 && !embeddedSet.has(i));
+    assert.deepEqual(got.packed!.events.map((p) => p.index), others);
+    for (const p of got.packed!.events.slice(0, 5)) {
+      const donor = embeddedEvent(data, data.examples[ev.cluster[p.index]! - 1]![0]!)!;
+      for (const key of ["spectrogram", "activations", "states"] as const) {
+        const m = p[key]!;
+        const decoded = unpackMatrix(got.packed!, p, m);
+        const step = (m.hi - m.lo) / 255 + 1e-12;
+        donor[key]!.data.forEach((v, j) => assert.ok(Math.abs(decoded.data[j]! - 0.9 * v) <= step, `${key} of event ${p.index} at ${j}`));
+      }
+      assert.equal(p.waveform!.n, 600);
+    }
 
     // The pipeline's entry point writes the page into <runDir>/report.
     const out = await renderRunReport(dir, { quiet: true, figureFiles: false });

@@ -76,11 +76,97 @@ export const PAGE_SCRIPT = String.raw`
     return setSignal("selCluster", c);
   }
 
+  // Figure 10 for events beyond the embedded ones: their 8-bit matrices and waveform envelope sit base64 in
+  // #report-packed; the chosen event's bytes are decoded, coloured into tiles (the bytes are palette indices,
+  // 255 = NaN) and added as rows to figure 10's named datasets, once per event.
+  var fig10 = null;
+  R.figures.forEach(function (f) { if (f.name === "10-one-event") fig10 = f; });
+  var packed = fig10 && fig10.page ? fig10.page : null;
+  var packedText = null;
+  var palettes = {};
+  var inserted = {};
+
+  function packedBytes(p) {
+    if (packedText === null) packedText = document.getElementById("report-packed").textContent.trim();
+    var bin = atob(packedText.substr((p.o / 3) * 4, Math.ceil(p.n / 3) * 4));
+    var out = new Uint8Array(bin.length);
+    for (var j = 0; j < bin.length; j++) out[j] = bin.charCodeAt(j);
+    return out;
+  }
+
+  function palette(name) {
+    if (!palettes[name]) {
+      var h = packed.palettes[name];
+      var pal = new Uint8Array(h.length / 2);
+      for (var j = 0; j < pal.length; j++) pal[j] = parseInt(h.substr(2 * j, 2), 16);
+      palettes[name] = pal;
+    }
+    return palettes[name];
+  }
+
+  // m = [offset, rows, cols, lo, hi]: one pixel per cell, row 0 at the bottom when bottomUp (as the PNG tiles).
+  function tileUrl(bytes, m, pal, bottomUp) {
+    var off = m[0], rows = m[1], cols = m[2];
+    var c = document.createElement("canvas");
+    c.width = Math.max(1, cols);
+    c.height = Math.max(1, rows);
+    var g = c.getContext("2d");
+    var img = g.createImageData(c.width, c.height);
+    var d = img.data;
+    for (var r = 0; r < rows; r++) {
+      var y = bottomUp ? rows - 1 - r : r;
+      for (var k = 0; k < cols; k++) {
+        var q = bytes[off + r * cols + k];
+        if (q === 255) continue;
+        var at = 4 * (y * c.width + k);
+        d[at] = pal[3 * q];
+        d[at + 1] = pal[3 * q + 1];
+        d[at + 2] = pal[3 * q + 2];
+        d[at + 3] = 255;
+      }
+    }
+    g.putImageData(img, 0, 0);
+    return c.toDataURL("image/png");
+  }
+
+  function insertPacked(i) {
+    if (inserted[i]) return true;
+    var view = views["10-one-event"];
+    var p = packed && packed.events[i];
+    if (!view || !p) return false;
+    var bytes = packedBytes(p);
+    function add(name, rows) { view.change(name, vega.changeset().insert(rows)); }
+    packed.layers.forEach(function (l) {
+      var m = p[l.matrix];
+      if (!m) return;
+      var x = l.x || p.x;
+      add(l.data, [{ url: tileUrl(bytes, m, palette(l.colormap), l.bottomUp), x0: x[0], x1: x[1], y0: l.y[0], y1: l.y[1], e: i }]);
+      var lo = { e: i };
+      var hi = { e: i };
+      lo[l.key] = m[3];
+      hi[l.key] = m[4];
+      add(l.data + "_range", [lo, hi]);
+    });
+    if (packed.wave && p.wave) {
+      var w = p.wave, t = [], a = [];
+      for (var j = 0; j < w[1]; j++) {
+        var b = bytes[w[0] + j];
+        t.push(w[2] + j * w[3]);
+        a.push((b > 127 ? b - 256 : b) * w[4]);
+      }
+      add(packed.wave, [{ e: i, t: t, a: a }]);
+    }
+    add(packed.header, [{ e: i, label: p.h }]);
+    inserted[i] = true;
+    return true;
+  }
+
   function setEvent(i) {
     i = Number(i);
     var note = document.getElementById("event-note");
-    if (!embedded[i]) {
-      if (note) note.textContent = "Event " + (R.events[i] ? R.events[i].id : i) + " is not embedded in this report; figure 10 shows the outlined events and those in the table.";
+    if (!embedded[i] && !insertPacked(i)) {
+      var id = R.events[i] ? R.events[i].id : i;
+      if (note) note.textContent = packed && packed.events[i] ? "Figure 10 is still being drawn; choose event " + id + " again in a moment." : "Event " + id + " has no spectrogram in this report (rejected before the model), so figure 10 cannot show it.";
       return Promise.resolve(false);
     }
     if (note) note.textContent = "";

@@ -23,6 +23,8 @@ export interface Figure {
   readonly spec: VlSpec;
   /** The page signals this figure listens to. */
   readonly params: readonly FigureParam[];
+  /** Extra JSON for the page script (figure 10: how to draw packed events). */
+  readonly page?: VlSpec;
 }
 
 /** What the builders need beyond the data. */
@@ -158,6 +160,8 @@ export interface HeatmapLayerOptions {
   /** Extra fields on every row (e.g. the event index `e` for filtering). */
   readonly rows?: readonly { readonly tile: Tile; readonly extra?: VlSpec; readonly x?: readonly [number, number] }[];
   readonly filter?: string;
+  /** Names the tile dataset (and `<name>_range` the legend's), so the page can add rows to them. */
+  readonly dataName?: string;
   readonly width?: number;
   readonly height?: number;
   readonly title?: string | VlSpec;
@@ -193,7 +197,7 @@ export function heatmapLayer(o: HeatmapLayerOptions): VlSpec {
     height: o.height ?? PANEL_HEIGHT,
     layer: [
       {
-        data: { values: rows },
+        data: o.dataName ? { name: o.dataName, values: rows } : { values: rows },
         transform: filter,
         mark: { type: "image", aspect: false, smooth: false },
         encoding: {
@@ -205,7 +209,7 @@ export function heatmapLayer(o: HeatmapLayerOptions): VlSpec {
         },
       },
       {
-        data: { values: legendRows },
+        data: o.dataName ? { name: `${o.dataName}_range`, values: legendRows } : { values: legendRows },
         transform: filter,
         mark: { type: "point", opacity: 0, size: 0 },
         encoding: {

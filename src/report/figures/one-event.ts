@@ -1,6 +1,9 @@
 // Figure 10: one event through SpecUFEx: waveform, spectrogram, W beside V, EB beside γ, A and fingerprint.
-// Every embedded event's panels are in the spec; the page's `selEvent` signal filters to one.
+// Every embedded event's panels are in the spec; the page's `selEvent` signal filters to one. Any other
+// usable event's panels the page adds to the named datasets (fig10_*) from its packed bytes (`page`).
+import { colormapPalette, type ColormapName } from "../colormap.js";
 import type { ReportData } from "../data.js";
+import { PACKED_LEVELS, type PackedMatrix } from "../packed.js";
 import { envelope } from "../stats.js";
 import { INDEPENDENT_COLOR, eventLabel, heatmapLayer, num, tile, type Figure, type FigureContext, type VlSpec } from "./common.js";
 import { emissionPanel, squareExtent, statesExtent } from "./hmm.js";
@@ -9,8 +12,60 @@ import { spectrogramExtent } from "./spectrogram.js";
 
 const FILTER = "datum.e == selEvent";
 
-export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
+/** The header line of event i. */
+function oneEventLabel(data: ReportData, i: number): string {
   const ev = data.events;
+  const sil = ev.silhouette[i]!;
+  return `Event ${eventLabel(data, i)} · ${ev.times[i] || "time unknown"} · depth ${Number.isFinite(ev.depthKm[i]!) ? ev.depthKm[i]!.toFixed(1) : "?"} km · cluster ${ev.cluster[i] || "none"} · silhouette ${Number.isFinite(sil) ? sil.toFixed(3) : "?"}`;
+}
+
+/** How the page draws one tile layer of a packed event: which matrix, colours, orientation and extents. */
+interface PageLayer {
+  readonly data: string;
+  readonly key: string;
+  readonly matrix: "spectrogram" | "activations" | "states" | "transitions" | "fingerprint";
+  readonly colormap: ColormapName;
+  readonly bottomUp: boolean;
+  readonly y: readonly [number, number];
+  /** Fixed x extent (square matrices); else the event's time extent. */
+  readonly x?: readonly [number, number];
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+/**
+ * What the page needs to redraw figure 10 for a packed event (the bytes travel separately as base64): per
+ * event its byte range, header line, time extent and quantised matrices; per layer how to draw it.
+ */
+function pageData(data: ReportData, layers: readonly PageLayer[], hasWave: boolean): Record<string, unknown> | undefined {
+  const packed = data.packed;
+  if (!packed || packed.events.length === 0) return undefined;
+  const mat = (m: PackedMatrix | undefined): unknown => (m ? [m.offset, m.rows, m.cols, m.lo, m.hi] : undefined);
+  const events: Record<string, unknown> = {};
+  for (const p of packed.events) {
+    events[p.index] = {
+      o: p.offset,
+      n: p.length,
+      h: oneEventLabel(data, p.index),
+      x: spectrogramExtent(data, p.spectrogram.cols).x,
+      spectrogram: mat(p.spectrogram),
+      activations: mat(p.activations),
+      states: mat(p.states),
+      transitions: mat(p.transitions),
+      fingerprint: mat(p.fingerprint),
+      wave: hasWave && p.waveform ? [p.waveform.offset, p.waveform.n, p.waveform.t0Seconds, p.waveform.dtSeconds, p.waveform.scale] : undefined,
+    };
+  }
+  const palettes: Record<string, string> = {};
+  for (const l of layers) palettes[l.colormap] ??= hex(colormapPalette(l.colormap, PACKED_LEVELS));
+  return { events, layers, palettes, wave: hasWave ? "fig10_wave" : null, header: "fig10_header" };
+}
+
+export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
   const headers: VlSpec[] = [];
   const wave: VlSpec[] = [];
   const specRows: { tile: ReturnType<typeof tile>; extra: VlSpec; x: [number, number] }[] = [];
@@ -25,11 +80,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
   for (const e of data.embedded) {
     const i = e.index;
     const extra = { e: i };
-    const sil = ev.silhouette[i]!;
-    headers.push({
-      e: i,
-      label: `Event ${eventLabel(data, i)} · ${ev.times[i] || "time unknown"} · depth ${Number.isFinite(ev.depthKm[i]!) ? ev.depthKm[i]!.toFixed(1) : "?"} km · cluster ${ev.cluster[i] || "none"} · silhouette ${Number.isFinite(sil) ? sil.toFixed(3) : "?"}`,
-    });
+    headers.push({ e: i, label: oneEventLabel(data, i) });
     if (e.waveform) {
       const w = e.waveform;
       units = w.units;
@@ -61,13 +112,20 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
     }
   }
   const time = spectrogramExtent(data, data.embedded[0]?.spectrogram.shape[1] ?? 1).x;
+  const sq = squareExtent(S);
+  const layers: PageLayer[] = [{ data: "fig10_x", key: "x10", matrix: "spectrogram", colormap: "viridis", bottomUp: true, y: freqY }];
+  if (vRows.length > 0) layers.push({ data: "fig10_v", key: "v10", matrix: "activations", colormap: "magma", bottomUp: false, y: [0.5, K + 0.5] });
+  if (gRows.length > 0) layers.push({ data: "fig10_g", key: "g10", matrix: "states", colormap: "viridis", bottomUp: false, y: [0.5, S + 0.5] });
+  if (aRows.length > 0) layers.push({ data: "fig10_a", key: "a10", matrix: "transitions", colormap: "viridis", bottomUp: false, y: sq.y, x: sq.x });
+  if (fRows.length > 0) layers.push({ data: "fig10_f", key: "f10", matrix: "fingerprint", colormap: "viridis", bottomUp: false, y: sq.y, x: sq.x });
+  const page = pageData(data, layers, wave.length > 0);
   const rows: VlSpec[] = [];
   rows.push({
     name: "one_event_header",
     width: 700,
     height: 18,
     view: { stroke: null },
-    data: { values: headers },
+    data: { name: "fig10_header", values: headers },
     transform: [{ filter: FILTER }],
     mark: { type: "text", align: "left", baseline: "middle", fontSize: 14, fontWeight: "bold" },
     encoding: { x: { value: 0 }, y: { value: 9 }, text: { field: "label" } },
@@ -79,7 +137,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
       title: "1. Waveform",
       width: 320,
       height: 180,
-      data: { values: wave },
+      data: { name: "fig10_wave", values: wave },
       transform: [{ filter: FILTER }, { flatten: ["t", "a"] }, { window: [{ op: "row_number", as: "j" }] }],
       mark: { type: "line", strokeWidth: 0.8, color: "#333333" },
       encoding: {
@@ -91,7 +149,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
   }
   row1.push(heatmapLayer({
     key: "x10", x: time, y: freqY, xTitle: "Time (s)", yTitle: "Frequency (Hz)", colorTitle: data.spectrogramUnits,
-    title: "2. Spectrogram X", rows: specRows, filter: FILTER,
+    title: "2. Spectrogram X", rows: specRows, filter: FILTER, dataName: "fig10_x",
   }));
   rows.push({ hconcat: row1, resolve: INDEPENDENT_COLOR });
   if (data.dictionary || vRows.length > 0) {
@@ -100,7 +158,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
     if (vRows.length > 0) {
       row2.push(heatmapLayer({
         key: "v10", x: time, y: [0.5, K + 0.5], xTitle: "Time (s)", yTitle: "Pattern k", colorTitle: "Activation", yIsIndex: true, yReversed: true,
-        title: "4. Activations V (X ≈ W·V)", colormap: "magma", rows: vRows, filter: FILTER,
+        title: "4. Activations V (X ≈ W·V)", colormap: "magma", rows: vRows, filter: FILTER, dataName: "fig10_v",
       }));
     }
     rows.push({ hconcat: row2, resolve: INDEPENDENT_COLOR });
@@ -111,7 +169,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
     if (gRows.length > 0) {
       row3.push(heatmapLayer({
         key: "g10", x: time, y: [0.5, S + 0.5], xTitle: "Time (s)", yTitle: "State s", colorTitle: "P(state)", yIsIndex: true, yReversed: true,
-        title: "6. State sequence γ", rows: gRows, filter: FILTER,
+        title: "6. State sequence γ", rows: gRows, filter: FILTER, dataName: "fig10_g",
       }));
     }
     rows.push({ hconcat: row3, resolve: INDEPENDENT_COLOR });
@@ -122,13 +180,13 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
     if (aRows.length > 0) {
       row4.push(heatmapLayer({
         key: "a10", x, y, xTitle: "To state j", yTitle: "From state i", colorTitle: "P(i→j)", xIsIndex: true, yIsIndex: true, yReversed: true,
-        title: "7. State transition matrix A", width: 200, height: 200, rows: aRows, filter: FILTER,
+        title: "7. State transition matrix A", width: 200, height: 200, rows: aRows, filter: FILTER, dataName: "fig10_a",
       }));
     }
     if (fRows.length > 0) {
       row4.push(heatmapLayer({
         key: "f10", x, y, xTitle: "To state j", yTitle: "From state i", colorTitle: "Fingerprint", xIsIndex: true, yIsIndex: true, yReversed: true,
-        title: "8. Fingerprint (clustering feature)", width: 200, height: 200, rows: fRows, filter: FILTER,
+        title: "8. Fingerprint (clustering feature)", width: 200, height: 200, rows: fRows, filter: FILTER, dataName: "fig10_f",
       }));
     }
     rows.push({ hconcat: row4, resolve: INDEPENDENT_COLOR });
@@ -137,8 +195,9 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
     name: "10-one-event",
     number: 10,
     title: "One event through SpecUFEx",
-    caption: "The chain for one event, from its real numbers: waveform → spectrogram → activations of the NMF dictionary → hidden-state sequence under the HMM → state transitions → fingerprint. Choose another event on the map (outlined events) or in the catalogue table.",
+    caption: "The chain for one event, from its real numbers: waveform → spectrogram → activations of the NMF dictionary → hidden-state sequence under the HMM → state transitions → fingerprint. Choose any event on the map or in the catalogue table (outlined events carry full-precision matrices; the others are drawn from 8-bit copies and a 300-bin waveform envelope).",
     params: ["selEvent"],
+    ...(page ? { page } : {}),
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       params: [{ name: "selEvent", value: data.defaultEvent }],
