@@ -164,11 +164,17 @@ export function condensedDistances(x: Matrix): Float64Array {
   return out;
 }
 
-/** The full n×n Euclidean distance matrix (both triangles, 0 on the diagonal), entry for entry `condensedDistances`. */
-export function squareDistances(x: Matrix): Float64Array {
+/**
+ * The full n×n Euclidean distance matrix (both triangles, 0 on the diagonal), entry for entry
+ * `condensedDistances`; written into `out` (n² entries, every one overwritten) when given.
+ */
+export function squareDistances(x: Matrix, out?: Float64Array): Float64Array {
   const [n] = x.shape;
-  const out = new Float64Array(n * n);
-  upperDistances(x, (i, j0, row) => out.set(row, i * n + j0));
+  if (out === undefined) out = new Float64Array(n * n);
+  else if (out.length !== n * n) throw new RangeError(`squareDistances: out has ${out.length} entries, not ${n * n}`);
+  else for (let i = 0; i < n; i++) out[i * n + i] = 0;
+  const D = out;
+  upperDistances(x, (i, j0, row) => D.set(row, i * n + j0));
   // the lower triangle by 64×64 tiles (a column write per entry would miss the cache each time)
   const T = 64;
   for (let i0 = 0; i0 < n; i0 += T) {
@@ -177,11 +183,11 @@ export function squareDistances(x: Matrix): Float64Array {
       const j1 = Math.min(n, j0 + T);
       for (let j = j0; j < j1; j++) {
         const o = j * n;
-        for (let i = i0; i < i1 && i < j; i++) out[o + i] = out[i * n + j]!;
+        for (let i = i0; i < i1 && i < j; i++) D[o + i] = D[i * n + j]!;
       }
     }
   }
-  return out;
+  return D;
 }
 
 /**

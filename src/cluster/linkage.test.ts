@@ -104,11 +104,12 @@ function sparseX(): Matrix {
   return { data, shape: [n, f] };
 }
 
-test("square and condensed distances agree entry for entry and equal the direct ones (rtol 1e-12), on dense and on mostly-zero rows", () => {
+test("square and condensed distances agree entry for entry and equal the direct ones (rtol 1e-12), on dense and on mostly-zero rows; a reused buffer is fully overwritten", () => {
   for (const x of [x60, sparseX()]) {
     const [n, f] = x.shape;
     const c = condensedDistances(x);
     const D = squareDistances(x);
+    assert.deepEqual(Array.from(squareDistances(x, new Float64Array(n * n).fill(NaN))), Array.from(D), "into a NaN-filled buffer");
     let k = 0;
     for (let i = 0; i < n; i++) {
       assert.equal(D[i * n + i], 0);
