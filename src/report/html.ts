@@ -128,6 +128,7 @@ export function reportHtml(data: ReportData, figures: readonly Figure[], bundles
     events: eventRows(data),
     figures: figs,
   };
+  const packedBlock = figures.find((f) => f.pageBytes)?.pageBytes;
   const buttons = [`<button data-cluster="0" class="on">all</button>`];
   for (let c = 1; c <= data.k; c++) buttons.push(`<button data-cluster="${c}"><span class="dot" style="background:${clusterColor(c)}"></span>${c}</button>`);
   const sections = figures.map((f) => {
@@ -158,7 +159,7 @@ ${sections.join("\n")}
 </main>
 <footer>SpecUFEx report${options.generatedAt ? `, generated ${escapeHtml(options.generatedAt)}` : ""}. Figures are also in figures/ as SVG and PNG.</footer>
 <script type="application/json" id="report-data">${scriptJson(payload)}</script>
-<script type="application/octet-stream" id="report-packed">${data.packed ? base64(data.packed.bytes) : ""}</script>
+<script type="application/octet-stream" id="report-packed">${packedBlock ? base64(packedBlock) : ""}</script>
 <script>${scriptJs(PAGE_SCRIPT)}</script>
 </body>
 </html>

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import type { Matrix } from "../core/matrix.js";
 import { reportFixture } from "./fixture.js";
 import { PackedEventsBuilder, quantise, unpackMatrix, unpackWaveform } from "./packed.js";
+import { inflateSync } from "node:zlib";
+import { oneEventFigure } from "./figures/one-event.js";
 import { base64 } from "./png.js";
+import { nodeDeflate } from "./png.node.js";
 import { envelope } from "./stats.js";
 
 const data = reportFixture({ packAll: false });
@@ -82,4 +85,20 @@ test("the fixture packs every clustered event that is not embedded, and only tho
   assert.deepEqual(full.packed!.events.map((p) => p.index), expected);
   // The packed copies do not change the rest of the fixture.
   assert.deepEqual(full.embedded.map((e) => Array.from(e.spectrogram.data.subarray(0, 5))), data.embedded.map((e) => Array.from(e.spectrogram.data.subarray(0, 5))));
+});
+
+test("figure 10's page block holds each packed event zlib-compressed on its own, cut out of the base64 alone", () => {
+  const full = reportFixture({ clusters: 2, eventsPerCluster: 12, rejected: 1 });
+  const fig = oneEventFigure(full, { deflate: nodeDeflate });
+  const events = (fig.page as { events: Record<string, { o: number; n: number; spectrogram: number[]; wave: number[] }> }).events;
+  const text = base64(fig.pageBytes!);
+  assert.deepEqual(Object.keys(events).map(Number), full.packed!.events.map((p) => p.index));
+  for (const p of full.packed!.events) {
+    const e = events[p.index]!;
+    assert.equal(e.o % 3, 0);
+    const z = Buffer.from(text.substr((e.o / 3) * 4, Math.ceil(e.n / 3) * 4), "base64").subarray(0, e.n);
+    assert.deepEqual(new Uint8Array(inflateSync(z)), full.packed!.bytes.subarray(p.offset, p.offset + p.length), `event ${p.index}`);
+    assert.deepEqual(e.spectrogram, [p.spectrogram.offset, p.spectrogram.rows, p.spectrogram.cols, p.spectrogram.lo, p.spectrogram.hi]);
+    assert.deepEqual(e.wave, [p.waveform!.offset, p.waveform!.n, p.waveform!.t0Seconds, p.waveform!.dtSeconds, p.waveform!.scale]);
+  }
 });

@@ -76,22 +76,24 @@ export const PAGE_SCRIPT = String.raw`
     return setSignal("selCluster", c);
   }
 
-  // Figure 10 for events beyond the embedded ones: their 8-bit matrices and waveform envelope sit base64 in
-  // #report-packed; the chosen event's bytes are decoded, coloured into tiles (the bytes are palette indices,
-  // 255 = NaN) and added as rows to figure 10's named datasets, once per event.
+  // Figure 10 for events beyond the embedded ones: their 8-bit matrices and waveform envelope sit in
+  // #report-packed (base64, zlib per event); the chosen event's bytes are inflated, coloured into tiles (the
+  // bytes are palette indices, 255 = NaN) and added as rows to figure 10's named datasets, once per event.
   var fig10 = null;
   R.figures.forEach(function (f) { if (f.name === "10-one-event") fig10 = f; });
   var packed = fig10 && fig10.page ? fig10.page : null;
   var packedText = null;
   var palettes = {};
   var inserted = {};
+  var eventRequests = 0;
 
   function packedBytes(p) {
     if (packedText === null) packedText = document.getElementById("report-packed").textContent.trim();
     var bin = atob(packedText.substr((p.o / 3) * 4, Math.ceil(p.n / 3) * 4));
-    var out = new Uint8Array(bin.length);
-    for (var j = 0; j < bin.length; j++) out[j] = bin.charCodeAt(j);
-    return out;
+    var z = new Uint8Array(p.n);
+    for (var j = 0; j < p.n; j++) z[j] = bin.charCodeAt(j);
+    var stream = new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
   }
 
   function palette(name) {
@@ -129,12 +131,7 @@ export const PAGE_SCRIPT = String.raw`
     return c.toDataURL("image/png");
   }
 
-  function insertPacked(i) {
-    if (inserted[i]) return true;
-    var view = views["10-one-event"];
-    var p = packed && packed.events[i];
-    if (!view || !p) return false;
-    var bytes = packedBytes(p);
+  function addRows(view, i, p, bytes) {
     function add(name, rows) { view.change(name, vega.changeset().insert(rows)); }
     packed.layers.forEach(function (l) {
       var m = p[l.matrix];
@@ -157,18 +154,42 @@ export const PAGE_SCRIPT = String.raw`
       add(packed.wave, [{ e: i, t: t, a: a }]);
     }
     add(packed.header, [{ e: i, label: p.h }]);
-    inserted[i] = true;
-    return true;
+  }
+
+  // A promise of true once event i's rows are in figure 10 (false when it has no packed data or no view yet).
+  function insertPacked(i) {
+    var view = views["10-one-event"];
+    var p = packed && packed.events[i];
+    if (!view || !p) return Promise.resolve(false);
+    if (!inserted[i]) {
+      inserted[i] = packedBytes(p).then(function (bytes) { addRows(view, i, p, bytes); return true; }, function (err) {
+        delete inserted[i];
+        errors.push("event " + i + ": " + (err && err.message ? err.message : String(err)));
+        return false;
+      });
+    }
+    return inserted[i];
   }
 
   function setEvent(i) {
     i = Number(i);
     var note = document.getElementById("event-note");
-    if (!embedded[i] && !insertPacked(i)) {
-      var id = R.events[i] ? R.events[i].id : i;
-      if (note) note.textContent = packed && packed.events[i] ? "Figure 10 is still being drawn; choose event " + id + " again in a moment." : "Event " + id + " has no spectrogram in this report (rejected before the model), so figure 10 cannot show it.";
-      return Promise.resolve(false);
-    }
+    // The latest choice wins, even when an earlier packed event is still being inflated.
+    var request = ++eventRequests;
+    if (embedded[i]) return showEvent(i);
+    return insertPacked(i).then(function (ok) {
+      if (request !== eventRequests) return false;
+      if (!ok) {
+        var id = R.events[i] ? R.events[i].id : i;
+        if (note) note.textContent = packed && packed.events[i] ? "Figure 10 could not be drawn for event " + id + " yet; choose it again once the page has finished drawing." : "Event " + id + " has no spectrogram in this report (rejected before the model), so figure 10 cannot show it.";
+        return false;
+      }
+      return showEvent(i);
+    });
+  }
+
+  function showEvent(i) {
+    var note = document.getElementById("event-note");
     if (note) note.textContent = "";
     state.event = i;
     document.querySelectorAll("#catalogue tbody tr").forEach(function (tr) {

@@ -25,6 +25,8 @@ export interface Figure {
   readonly params: readonly FigureParam[];
   /** Extra JSON for the page script (figure 10: how to draw packed events). */
   readonly page?: VlSpec;
+  /** Bytes the page script reads (base64) from #report-packed (figure 10: the packed events, zlib per event). */
+  readonly pageBytes?: Uint8Array;
 }
 
 /** What the builders need beyond the data. */

@@ -4,6 +4,7 @@
 import { colormapPalette, type ColormapName } from "../colormap.js";
 import type { ReportData } from "../data.js";
 import { PACKED_LEVELS, type PackedMatrix } from "../packed.js";
+import { storedDeflate, type ZlibDeflate } from "../png.js";
 import { envelope } from "../stats.js";
 import { INDEPENDENT_COLOR, eventLabel, heatmapLayer, num, tile, type Figure, type FigureContext, type VlSpec } from "./common.js";
 import { emissionPanel, squareExtent, statesExtent } from "./hmm.js";
@@ -38,18 +39,25 @@ function hex(bytes: Uint8Array): string {
 }
 
 /**
- * What the page needs to redraw figure 10 for a packed event (the bytes travel separately as base64): per
- * event its byte range, header line, time extent and quantised matrices; per layer how to draw it.
+ * What the page needs to redraw figure 10 for a packed event: per event its byte range in the block (each
+ * event's bytes zlib-compressed on their own, padded to a multiple of 3 so its base64 can be cut out alone),
+ * header line, time extent and quantised matrices (offsets inside the inflated bytes); per layer how to draw it.
  */
-function pageData(data: ReportData, layers: readonly PageLayer[], hasWave: boolean): Record<string, unknown> | undefined {
+function pageData(data: ReportData, layers: readonly PageLayer[], hasWave: boolean, deflate: ZlibDeflate): { json: VlSpec; bytes: Uint8Array } | undefined {
   const packed = data.packed;
   if (!packed || packed.events.length === 0) return undefined;
   const mat = (m: PackedMatrix | undefined): unknown => (m ? [m.offset, m.rows, m.cols, m.lo, m.hi] : undefined);
   const events: Record<string, unknown> = {};
+  const chunks: Uint8Array[] = [];
+  let at = 0;
   for (const p of packed.events) {
+    const z = deflate(packed.bytes.subarray(p.offset, p.offset + p.length));
+    const padded = new Uint8Array(Math.ceil(z.length / 3) * 3);
+    padded.set(z);
+    chunks.push(padded);
     events[p.index] = {
-      o: p.offset,
-      n: p.length,
+      o: at,
+      n: z.length,
       h: oneEventLabel(data, p.index),
       x: spectrogramExtent(data, p.spectrogram.cols).x,
       spectrogram: mat(p.spectrogram),
@@ -59,10 +67,14 @@ function pageData(data: ReportData, layers: readonly PageLayer[], hasWave: boole
       fingerprint: mat(p.fingerprint),
       wave: hasWave && p.waveform ? [p.waveform.offset, p.waveform.n, p.waveform.t0Seconds, p.waveform.dtSeconds, p.waveform.scale] : undefined,
     };
+    at += padded.length;
   }
+  const bytes = new Uint8Array(at);
+  at = 0;
+  for (const c of chunks) { bytes.set(c, at); at += c.length; }
   const palettes: Record<string, string> = {};
   for (const l of layers) palettes[l.colormap] ??= hex(colormapPalette(l.colormap, PACKED_LEVELS));
-  return { events, layers, palettes, wave: hasWave ? "fig10_wave" : null, header: "fig10_header" };
+  return { json: { events, layers, palettes, wave: hasWave ? "fig10_wave" : null, header: "fig10_header" }, bytes };
 }
 
 export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
@@ -118,7 +130,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
   if (gRows.length > 0) layers.push({ data: "fig10_g", key: "g10", matrix: "states", colormap: "viridis", bottomUp: false, y: [0.5, S + 0.5] });
   if (aRows.length > 0) layers.push({ data: "fig10_a", key: "a10", matrix: "transitions", colormap: "viridis", bottomUp: false, y: sq.y, x: sq.x });
   if (fRows.length > 0) layers.push({ data: "fig10_f", key: "f10", matrix: "fingerprint", colormap: "viridis", bottomUp: false, y: sq.y, x: sq.x });
-  const page = pageData(data, layers, wave.length > 0);
+  const page = pageData(data, layers, wave.length > 0, ctx.deflate ?? storedDeflate);
   const rows: VlSpec[] = [];
   rows.push({
     name: "one_event_header",
@@ -197,7 +209,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
     title: "One event through SpecUFEx",
     caption: "The chain for one event, from its real numbers: waveform → spectrogram → activations of the NMF dictionary → hidden-state sequence under the HMM → state transitions → fingerprint. Choose any event on the map or in the catalogue table (outlined events carry full-precision matrices; the others are drawn from 8-bit copies and a 300-bin waveform envelope).",
     params: ["selEvent"],
-    ...(page ? { page } : {}),
+    ...(page ? { page: page.json, pageBytes: page.bytes } : {}),
     spec: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       params: [{ name: "selEvent", value: data.defaultEvent }],
