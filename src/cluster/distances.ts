@@ -200,19 +200,18 @@ function upperDistances(x: Matrix, emit: (i: number, j0: number, d: Float64Array
     const a = x.data;
     const norms = rowSquaredNorms(x);
     const rows = new SparseRows(a, n, f);
+    const cursor = rows.colStart.slice(0, f);
     const d = new Float64Array(n);
     for (let i = 0; i < n - 1; i++) {
-      rows.rowDots(i, i + 1, d);
+      rows.laterDots(i, cursor, d);
       const ni = norms[i]!;
-      const w = n - i - 1;
-      for (let q = 0; q < w; q++) {
-        const j = i + 1 + q;
+      for (let j = i + 1; j < n; j++) {
         const nn = ni + norms[j]!;
-        let d2 = nn - 2 * d[q]!;
+        let d2 = nn - 2 * d[j]!;
         if (d2 < CANCEL_RATIO * nn) d2 = squaredDistance(a, i * f, a, j * f, f);
-        d[q] = Math.sqrt(d2);
+        d[j] = Math.sqrt(d2);
       }
-      emit(i, i + 1, d.subarray(0, w));
+      emit(i, i + 1, d.subarray(i + 1, n));
     }
     return;
   }

@@ -7,6 +7,7 @@ import { LINKAGE_METHODS, linkage, linkageFromDistances, linkageOwned } from "./
 import { fclusterDistance, fclusterMaxclust } from "./fcluster.js";
 import { dendrogram, leavesList } from "./dendrogram.js";
 import { condensedDistances, squareDistances } from "./distances.js";
+import { SparseRows } from "./sparse-rows.js";
 import { Rng } from "../core/rng.js";
 
 const more = readGolden("cluster_more.json");
@@ -133,6 +134,24 @@ test("the full-matrix algorithms (N ≤ SQUARE_MAX_ROWS) and the condensed ones 
       const C = linkageOwned(condensedDistances(x), n, method);
       assert.deepEqual(Array.from(Z.data), Array.from(C.data), method);
       assert.deepEqual(Array.from(linkageFromDistances(condensedDistances(x), n, method).data), Array.from(C.data), `${method} from distances`);
+    }
+  }
+});
+
+test("SparseRows.laterDots (rows in order, forward cursors) gives rowDots's sums bit for bit", () => {
+  const x = sparseX();
+  const [n, f] = x.shape;
+  const rows = new SparseRows(x.data, n, f);
+  const cursor = rows.colStart.slice(0, f);
+  const a = new Float64Array(n).fill(NaN);
+  const b = new Float64Array(n);
+  for (let i = 0; i < n - 1; i++) {
+    rows.laterDots(i, cursor, a);
+    rows.rowDots(i, i + 1, b);
+    for (let j = i + 1; j < n; j++) {
+      let direct = 0;
+      for (let p = 0; p < f; p++) direct += x.data[i * f + p]! * x.data[j * f + p]!;
+      assert.ok(Object.is(a[j], b[j - i - 1]) && Math.abs(a[j]! - direct) <= 1e-12 * Math.max(1, Math.abs(direct)), `(${i}, ${j}): ${a[j]} vs ${b[j - i - 1]}, direct ${direct}`);
     }
   }
 });

@@ -80,6 +80,27 @@ export class SparseRows {
       for (; c < end; c++) out[colRow[c]! - j0]! += v * colVal[c]!;
     }
   }
+
+  /**
+   * As rowDots(i, i + 1, ·) for rows visited in ascending order, but into out[j] (absolute
+   * index; out[i + 1 … n) is zeroed here) and without searching the columns: cursor[p] (start it
+   * at colStart[p]) only moves forward, to the first entry of column p below row i.
+   * The same sums in the same order as rowDots.
+   */
+  laterDots(i: number, cursor: Int32Array, out: Float64Array): void {
+    const { rowStart, rowCol, rowVal, colStart, colRow, colVal } = this;
+    out.fill(0, i + 1, this.n);
+    for (let q = rowStart[i]!; q < rowStart[i + 1]!; q++) {
+      const p = rowCol[q]!;
+      const v = rowVal[q]!;
+      const end = colStart[p + 1]!;
+      let c = cursor[p]!;
+      // row i holds an entry of column p, so this stops inside the column
+      while (colRow[c]! <= i) c++;
+      cursor[p] = c;
+      for (; c < end; c++) out[colRow[c]!]! += v * colVal[c]!;
+    }
+  }
 }
 
 /**
