@@ -99,12 +99,13 @@ export class PairSilhouette {
     const xs = this.#xs;
     const ns = this.#ns;
     const dots = new Float64Array(n);
+    const sparse = this.#sparse!;
+    const cursor = sparse.colStart.slice(0, sparse.f);
     const ao = h * n * L;
     for (let s = this.bounds[h]!; s < this.bounds[h + 1]!; s++) {
-      this.#sparse!.rowDots(s, s + 1, dots);
+      sparse.laterDots(s, cursor, dots);
       const ni = ns[s]!;
       const tc = ao + code[s]!;
-      const dOff = s + 1;
       for (let c = 0; c < L; c++) {
         let a0 = 0;
         const end = start[c + 1]!;
@@ -112,7 +113,7 @@ export class PairSilhouette {
         if (j <= s) j = s + 1;
         for (; j < end; j++) {
           const nn = ni + ns[j]!;
-          let d2 = nn - 2 * dots[j - dOff]!;
+          let d2 = nn - 2 * dots[j]!;
           if (d2 < CANCEL_RATIO * nn) d2 = squaredDistance(xs, s * f, xs, j * f, f);
           const d = Math.sqrt(d2);
           a0 += d;
