@@ -219,9 +219,13 @@ export const PAGE_SCRIPT = String.raw`
   document.querySelectorAll("#cluster-chooser button").forEach(function (b) {
     b.addEventListener("click", function () { setCluster(Number(b.getAttribute("data-cluster"))); });
   });
-  document.querySelectorAll("#catalogue tbody tr").forEach(function (tr) {
-    tr.addEventListener("click", function () { setEvent(Number(tr.getAttribute("data-event"))); });
-  });
+  var catalogue = document.querySelector("#catalogue tbody");
+  if (catalogue) {
+    catalogue.addEventListener("click", function (e) {
+      var tr = e.target && e.target.closest ? e.target.closest("tr[data-event]") : null;
+      if (tr) setEvent(Number(tr.getAttribute("data-event")));
+    });
+  }
 
   var t0 = performance.now();
   var baseOpts = { renderer: R.renderer || "canvas", actions: false, patch: patchLegends, tooltip: { theme: "light" } };
@@ -242,6 +246,11 @@ export const PAGE_SCRIPT = String.raw`
     });
   });
   chain.then(function () {
+    // Every event's row, once (see html.ts); the chosen one stays marked.
+    if (catalogue && R.catalogueRows) {
+      catalogue.innerHTML = R.catalogueRows;
+      catalogue.querySelectorAll("tr").forEach(function (tr) { tr.classList.toggle("on", Number(tr.getAttribute("data-event")) === state.event); });
+    }
     api.renderMs = performance.now() - t0;
     api.readyAtMs = performance.now();
     api.ready = true;
