@@ -248,8 +248,10 @@ export const PAGE_SCRIPT = String.raw`
   chain.then(function () {
     // Every event's row, once (see html.ts); the chosen one stays marked.
     if (catalogue && R.catalogueRows) {
+      var start = performance.now();
       catalogue.innerHTML = R.catalogueRows;
       catalogue.querySelectorAll("tr").forEach(function (tr) { tr.classList.toggle("on", Number(tr.getAttribute("data-event")) === state.event); });
+      api.timings.catalogue = performance.now() - start;
     }
     api.renderMs = performance.now() - t0;
     api.readyAtMs = performance.now();
