@@ -32,7 +32,9 @@ function rpcSource(d: Extract<FitWorkerData["data"], { kind: "rpc" }>): Spectrog
     get(i: number): Matrix {
       Atomics.store(d.ctrl, 0, 0);
       port.postMessage({ type: "get", i });
-      Atomics.wait(d.ctrl, 0, 0);
+      // Loop: a wake-up can be the late notify of the previous request (the parent stores before it
+      // notifies, and this thread may already have read that answer and asked again in between).
+      while (Atomics.load(d.ctrl, 0) === 0) Atomics.wait(d.ctrl, 0, 0);
       if (Atomics.load(d.ctrl, 0) !== 1) throw new Error(`fit worker: spectrogram ${i} could not be read`);
       const rows = Atomics.load(d.ctrl, 1);
       const cols = Atomics.load(d.ctrl, 2);

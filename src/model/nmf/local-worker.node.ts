@@ -53,7 +53,8 @@ function serve(): void {
   for (;;) {
     // A short spin before sleeping: steps follow each other closely during a fit.
     for (let spin = 0; spin < 2000 && Atomics.load(ctrl, base) === seen; spin++);
-    Atomics.wait(ctrl, base, seen);
+    // Loop: a late notify of the previous step must not start this step twice.
+    while (Atomics.load(ctrl, base) === seen) Atomics.wait(ctrl, base, seen);
     seen = Atomics.load(ctrl, base);
     if (!takeBuffers(ctrl[base + 4]!)) return;
     const b = buffers!;
