@@ -2,9 +2,7 @@
 // the product in band-dft-wat.ts.
 import type { BandDftMemory } from "../js/band-dft.js";
 import { BAND_DFT_ROWS, BAND_DFT_VECTORS, BAND_DFT_WAT } from "./band-dft-wat.js";
-import { assembleWat } from "./wat.js";
-
-const PAGE = 65536;
+import { PAGE, instantiateWat, lazyWatModule } from "./module.js";
 
 interface BandDftExports {
   bandDft(dp: number, mp: number, h: number, bc: number, bs: number, pe: number, po: number, f: number, out: number, d: number, m: number, isMag: number, tmp: number): void;
@@ -14,33 +12,13 @@ interface BandDftExports {
   gather(n: number, v: number, dst: number, shift: number, base: number, b1: number, b2: number): number;
   decibels(n: number, v: number, threshold: number, lnRef: number, scale: number): void;
 }
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-
-function bandDftModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasmApi ? new wasmApi.Module(assembleWat(BAND_DFT_WAT)) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const bandDftModule = lazyWatModule(BAND_DFT_WAT);
 
 /** The WebAssembly SIMD backend over a fresh memory, or null where WebAssembly SIMD is unavailable. */
 export function wasmBandDft(): BandDftMemory | null {
   const mod = bandDftModule();
   if (!mod) return null;
-  const mem = new wasmApi!.Memory({ initial: 1 });
-  const ex = new wasmApi!.Instance(mod, { env: { mem } }).exports as BandDftExports;
+  const { memory: mem, exports: ex } = instantiateWat<BandDftExports>(mod, 1);
   // The first bytes hold the product's scratch (R·V vectors).
   const tmpBytes = BAND_DFT_ROWS * BAND_DFT_VECTORS * 16;
   return {

@@ -6,9 +6,7 @@ import { hmmEmission, hmmEmissionExp } from "../js/hmm-stats.js";
 import { HMM_FLUSH as FLUSH, HMM_TINY as TINY, hmmLayoutOffsets, hmmPrepare, hmmResetCache, hmmSameInputs, hmmSweep, hmmWorkLayout, type HmmLocalKernel, type HmmWorkLayout } from "../js/hmm.js";
 import { FINGERPRINT_FLUSH, FINGERPRINT_T, fingerprintFinish, fingerprintPrepare, fingerprintWorkSize } from "../js/hmm-fingerprint.js";
 import { HMM_WAT } from "./hmm-wat.js";
-import { assembleWat } from "./wat.js";
-
-const PAGE = 65536;
+import { PAGE, instantiateWat, lazyWatModule, type WasmMemory } from "./module.js";
 
 interface HmmExports {
   hmmForward(S: number, M: number, eA: number, ePi: number, pr: number, alpha: number, F: number, cs: number, tiny: number, flush: number): number;
@@ -23,27 +21,8 @@ interface HmmExports {
   hmmFpSeries(S: number, T: number, cA: number, x: number, v: number, y: number, flush: number): void;
   hmmEmission(S: number, K: number, M: number, ET: number, EB: number, U: number, ln: number, cmax: number): number;
 }
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
-
 /** The compiled HMM module, or null where WebAssembly SIMD is unavailable. */
-function hmmModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasmApi ? new wasmApi.Module(assembleWat(HMM_WAT)) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const hmmModule = lazyWatModule(HMM_WAT);
 
 /** True where the runtime compiles the HMM SIMD module. */
 export function isHmmWasmAvailable(): boolean {
@@ -84,8 +63,9 @@ export class WasmHmmKernel implements HmmLocalKernel {
     if (!mod) throw new Error("WebAssembly SIMD is not available");
     this.S = S;
     this.#K = K;
-    this.#mem = new wasmApi!.Memory({ initial: 1 });
-    this.#ex = new wasmApi!.Instance(mod, { env: { mem: this.#mem } }).exports as HmmExports;
+    const instance = instantiateWat<HmmExports>(mod, 1);
+    this.#mem = instance.memory;
+    this.#ex = instance.exports;
     this.ensure(M);
   }
 

@@ -4,7 +4,7 @@
 import { arenaWorkspace } from "../js/index.js";
 import type { KernelWorkspace, Kernels } from "../types.js";
 import { KERNELS_WAT } from "./kernels-wat.js";
-import { assembleWat } from "./wat.js";
+import { PAGE, instantiateWat, lazyWatModule, type WasmMemory } from "./module.js";
 
 interface KernelExports {
   gemm(m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, c: number): void;
@@ -18,32 +18,8 @@ interface KernelExports {
   poissonLogSum(n: number, x: number, lam: number): number;
 }
 
-// The few WebAssembly JS-API members used here (the project's lib has no DOM types).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-const PAGE = 65536;
-let compiled: object | null | undefined;
-
 /** The compiled kernel module, or null where WebAssembly SIMD is unavailable. */
-export function wasmKernelModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasmApi ? new wasmApi.Module(assembleWat(KERNELS_WAT)) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled ?? null;
-}
+export const wasmKernelModule = lazyWatModule(KERNELS_WAT);
 
 /** True where the runtime compiles the SIMD kernels. */
 export function isWasmSimdAvailable(): boolean {
@@ -65,8 +41,9 @@ class WasmKernels implements Kernels {
   constructor(pages: number, growable: boolean) {
     const mod = wasmKernelModule();
     if (!mod) throw new Error("WebAssembly SIMD is not available");
-    this.#mem = new wasmApi!.Memory({ initial: pages });
-    this.#ex = new wasmApi!.Instance(mod, { env: { mem: this.#mem } }).exports as unknown as KernelExports;
+    const instance = instantiateWat<KernelExports>(mod, pages);
+    this.#mem = instance.memory;
+    this.#ex = instance.exports;
     this.#growable = growable;
   }
 
