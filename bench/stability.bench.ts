@@ -6,12 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatIsoNs } from "../src/core/time.js";
-import { writeWaveformSet } from "../src/io/layouts/index.js";
 import type { Matrix } from "../src/core/matrix.js";
 import { assignFingerprints, FittedProject, type AssignResult } from "../src/pipeline/assign.js";
 import { readNewEvents } from "../src/pipeline/assign-input.js";
-import { prepareDemo } from "../src/pipeline/demo-run.js";
+import { prepareDemo, writeDemoWaveformSet } from "../src/pipeline/demo-run.js";
 import { generateDemo } from "../src/pipeline/demo/generate.js";
 import { runPipeline, STORE_FILE } from "../src/pipeline/run.js";
 import { stabilityOfSpectrograms } from "../src/pipeline/stability.js";
@@ -62,20 +60,8 @@ export async function bench(print: (line: string) => void): Promise<void> {
 
     // assign: 1000 new events (the generator with another seed) into the fitted project.
     const ds = generateDemo({ events: EVENTS, seed: 7 });
-    const L = ds.waveforms[0]!.length;
-    const w = new Float64Array(ds.events.length * L);
-    ds.waveforms.forEach((x, i) => w.set(x, i * L));
     const input = join(dir, "new.h5");
-    await writeWaveformSet(input, {
-      eventIds: ds.events.map((e) => e.eventId),
-      waveforms: { data: w, shape: [ds.events.length, L] },
-      sampleRateHz: ds.sampleRateHz,
-      otime: ds.events.map((e) => formatIsoNs(e.originNs).replace("T", " ").replace("Z", "")),
-      lat: Float64Array.from(ds.events, (e) => e.latitude),
-      lon: Float64Array.from(ds.events, (e) => e.longitude),
-      depth: Float64Array.from(ds.events, (e) => e.depthKm),
-      mag: Float64Array.from(ds.events, (e) => e.magnitude),
-    });
+    await writeDemoWaveformSet(input, ds);
     const project = await FittedProject.open(dir);
     await project.assign({ input }); // warm-up: worker pools and module loading
     let best: { wall: number; cpu: number; s: AssignResult["seconds"]; n: number } | undefined;

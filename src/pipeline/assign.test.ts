@@ -5,11 +5,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatIsoNs } from "../core/time.js";
-import { writeWaveformSet } from "../io/layouts/index.js";
 import { assignedCsv, assignEvents, assignFingerprints, FittedProject, readClusterModel, type AssignResult } from "./assign.js";
 import type { SpecufexConfig } from "./config.js";
-import { prepareDemo } from "./demo-run.js";
+import { prepareDemo, writeDemoWaveformSet } from "./demo-run.js";
 import { generateDemo, type DemoDataset, type DemoEvent } from "./demo/generate.js";
 import { runPipeline, STORE_FILE } from "./run.js";
 import { ProjectStore } from "./store.js";
@@ -22,22 +20,14 @@ let newEvents: DemoEvent[];
 /** Writes the events of `ds` that `keep` accepts as a waveform set (as prepareDemo writes the demo); `nanAt` spoils one. */
 async function writeSubset(path: string, ds: DemoDataset, keep: (e: DemoEvent) => boolean, nanAt?: number): Promise<DemoEvent[]> {
   const idx = ds.events.flatMap((e, i) => (keep(e) ? [i] : []));
-  const L = ds.waveforms[0]!.length;
-  const w = new Float64Array(idx.length * L);
-  idx.forEach((i, r) => w.set(ds.waveforms[i]!, r * L));
-  if (nanAt !== undefined) w[nanAt * L + 500] = NaN;
-  const ev = idx.map((i) => ds.events[i]!);
-  await writeWaveformSet(path, {
-    eventIds: ev.map((e) => e.eventId),
-    waveforms: { data: w, shape: [idx.length, L] },
-    sampleRateHz: ds.sampleRateHz,
-    otime: ev.map((e) => formatIsoNs(e.originNs).replace("T", " ").replace("Z", "")),
-    lat: Float64Array.from(ev, (e) => e.latitude),
-    lon: Float64Array.from(ev, (e) => e.longitude),
-    depth: Float64Array.from(ev, (e) => e.depthKm),
-    mag: Float64Array.from(ev, (e) => e.magnitude),
-  });
-  return ev;
+  let written = ds;
+  if (nanAt !== undefined) {
+    const spoilt = Float64Array.from(ds.waveforms[idx[nanAt]!]!);
+    spoilt[500] = NaN;
+    written = { ...ds, waveforms: ds.waveforms.map((w, i) => (i === idx[nanAt] ? spoilt : w)) };
+  }
+  await writeDemoWaveformSet(path, written, idx);
+  return idx.map((i) => ds.events[i]!);
 }
 
 before(async () => {

@@ -17,26 +17,34 @@ export interface DemoSetup {
   readonly dataset: DemoDataset;
 }
 
+/**
+ * Writes events of a demo data set as a waveform set (FORMATS.md §1, the tutorial layout).
+ * @param indices which events, in this order (default: all)
+ */
+export async function writeDemoWaveformSet(path: string, dataset: DemoDataset, indices?: readonly number[]): Promise<void> {
+  const idx = indices ?? dataset.events.map((_, i) => i);
+  const events = idx.map((i) => dataset.events[i]!);
+  const L = dataset.waveforms[0]?.length ?? 0;
+  const waveforms = new Float64Array(idx.length * L);
+  idx.forEach((i, r) => waveforms.set(dataset.waveforms[i]!, r * L));
+  await writeWaveformSet(path, {
+    eventIds: events.map((e) => e.eventId),
+    waveforms: { data: waveforms, shape: [idx.length, L] },
+    sampleRateHz: dataset.sampleRateHz,
+    otime: events.map((e) => formatIsoNs(e.originNs).replace("T", " ").replace("Z", "")),
+    lat: Float64Array.from(events, (e) => e.latitude),
+    lon: Float64Array.from(events, (e) => e.longitude),
+    depth: Float64Array.from(events, (e) => e.depthKm),
+    mag: Float64Array.from(events, (e) => e.magnitude),
+  });
+}
+
 /** Generates the demo data set into `runDir` (waveforms.h5, truth.csv) and returns the config to run. */
 export async function prepareDemo(runDir: string, options: { events: number; seed: number }): Promise<DemoSetup> {
   const dir = resolve(runDir);
   mkdirSync(dir, { recursive: true });
   const dataset = generateDemo({ events: options.events, seed: options.seed });
-  const n = dataset.events.length;
-  const L = dataset.waveforms[0]?.length ?? 0;
-  const waveforms = new Float64Array(n * L);
-  dataset.waveforms.forEach((w, i) => waveforms.set(w, i * L));
-  const ids = dataset.events.map((e) => e.eventId);
-  await writeWaveformSet(join(dir, "waveforms.h5"), {
-    eventIds: ids,
-    waveforms: { data: waveforms, shape: [n, L] },
-    sampleRateHz: dataset.sampleRateHz,
-    otime: dataset.events.map((e) => formatIsoNs(e.originNs).replace("T", " ").replace("Z", "")),
-    lat: Float64Array.from(dataset.events, (e) => e.latitude),
-    lon: Float64Array.from(dataset.events, (e) => e.longitude),
-    depth: Float64Array.from(dataset.events, (e) => e.depthKm),
-    mag: Float64Array.from(dataset.events, (e) => e.magnitude),
-  });
+  await writeDemoWaveformSet(join(dir, "waveforms.h5"), dataset);
   writeCsv(join(dir, "truth.csv"), ["event_ID", "family"], dataset.events.map((e) => [e.eventId, e.family]));
   const raw = demoConfig(options) as { data?: Record<string, unknown> } & Record<string, unknown>;
   const s = dataset.station;
