@@ -57,9 +57,12 @@ function projectConfig(store: ProjectStore, runDir: string): SpecufexConfig {
   const ingest = store.stage("ingest");
   const spec = store.stage("spectrograms");
   if (!ingest?.isComplete || !spec?.isComplete) throw new OptionError(`${runDir}: the project's ingest and spectrograms stages are not complete`, { file: runDir });
-  const i = ingest.settings as { data: Record<string, unknown>; preprocessing: unknown };
+  const i = ingest.settings as { data: Record<string, unknown>; preprocessing: { response?: { file: string } | null } };
   const s = spec.settings as { spectrogram: unknown; normalizeWaveforms: boolean };
-  return parseConfig({ data: i.data, preprocessing: { ...(i.preprocessing as object), normalizeWaveforms: s.normalizeWaveforms }, spectrogram: s.spectrogram }, `${runDir} (stage records)`);
+  // The response file as the run resolved it (the config's own path may be relative to its folder).
+  const responseFile = (ingest.info as { responseFile?: string } | undefined)?.responseFile;
+  const preprocessing = { ...i.preprocessing, ...(i.preprocessing.response && responseFile ? { response: { ...i.preprocessing.response, file: responseFile } } : {}) };
+  return parseConfig({ data: i.data, preprocessing: { ...preprocessing, normalizeWaveforms: s.normalizeWaveforms }, spectrogram: s.spectrogram }, `${runDir} (stage records)`);
 }
 
 /** New events: catalogue, spectrograms (null when rejected), rejections with reasons. */

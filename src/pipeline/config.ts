@@ -26,6 +26,7 @@ const dataSchema = z
     before: z.number().min(0).default(3).describe("seconds before the reference time"),
     after: z.number().gt(0).default(17).describe("seconds after the reference time"),
     onBadWindow: z.enum(["reject", "pad-zero"]).default("reject").describe("a window that runs off the data or has gaps: reject the event (listed in rejected.csv) or pad with zeros"),
+    units: nullable(z.string()).default(null).describe('units of the waveforms as read, e.g. "m/s" or "counts" (axis labels); null = as recorded; set by preprocessing.response when the response is removed'),
     // The keys of `specufex fetch` (its flags), so one config serves `fetch` and `run`; `run` itself reads
     // the waveform set that fetch wrote (data.waveforms).
     start: nullable(z.union([z.string(), z.date()])).default(null).describe("specufex fetch: events from this time (ISO 8601, UTC)"),
@@ -62,6 +63,19 @@ const preprocessingSchema = z
     )
       .default(null)
       .describe("Butterworth band-pass; null = none"),
+    response: nullable(
+      z
+        .object({
+          file: z.string().describe("StationXML or SAC pole-zero file with the channel's response; relative paths are relative to this file"),
+          output: z.enum(["displacement", "velocity", "acceleration"]).default("velocity").describe("ground motion out: m, m/s or m/s²"),
+          waterLevelDb: nullable(z.number().gt(0)).default(60).describe("water level, dB below the response maximum (ObsPy); null = plain inversion"),
+          preFilterHz: nullable(z.tuple([z.number().min(0), z.number().gt(0), z.number().gt(0), z.number().gt(0)])).default(null).describe("cosine pre-filter [f1, f2, f3, f4] Hz (SAC freqlimits); null = none"),
+        })
+        .strict(),
+    )
+      .default(null)
+      .describe("remove the instrument response first (ObsPy remove_response: demean, 5 % cosine taper inside the window, water level); null = keep the recorded units"),
+    decimate: nullable(z.number().int().min(2)).default(null).describe("after filtering, keep every q-th sample behind SciPy's decimate anti-alias filter (Chebyshev I order 8, zero phase); spectrogram samples count at the new rate; null = none"),
     normalizeWaveforms: z.boolean().default(false).describe("divide each waveform by its maximum absolute value (does not change the dB result)"),
   })
   .strict();

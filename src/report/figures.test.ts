@@ -43,6 +43,7 @@ test("all fourteen figure groups compile without a Vega-Lite or Vega warning and
   assert.equal(countSvgMarks(svg["12-dendrogram"]!, "dendrogram_links_marks"), 3 * 30, "three links per merge, last 30 merges");
   assert.equal(countSvgMarks(svg["10-one-event"]!, "one_event_header_marks"), 1, "figure 10 shows one event");
   assert.ok(svg["10-one-event"]!.includes(`Event ${data.events.ids[data.defaultEvent]} `), "figure 10 starts at the default event");
+  assert.ok(svg["10-one-event"]!.includes("Velocity (m/s)"), "the waveform axis names the ground-motion quantity of the stored units");
   // Heat maps are PNG tiles: images, never one rect per cell.
   const images = (s: string): number => (s.match(/<image\b/g) ?? []).length;
   assert.deepEqual(["01-spectrogram", "02-nmf", "03-hmm", "10-one-event", "14-contingency"].map((n) => images(svg[n]!)), [2, 3, 3, 7, 2]);

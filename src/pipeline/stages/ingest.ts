@@ -2,17 +2,22 @@
 // (tutorial or specufex_processing layout) or from waveform files + a catalogue — then preprocessing
 // (the Amatrice makeH5 notebook: demean, linear detrend, taper, band-pass). Every event is kept in the
 // event table; one without a usable waveform is rejected with its reason.
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { CatalogEvent } from "../../core/catalog.js";
 import { DataError, OptionError, SpecufexError } from "../../core/errors.js";
 import { formatIsoNs, parseTimeNs } from "../../core/time.js";
 import type { Trace } from "../../core/trace.js";
+import type { ChannelMetadata } from "../../core/response.js";
 import { readWaveformSet } from "../../io/layouts/index.js";
+import { parseSacPz } from "../../io/sacpz.js";
+import { parseStationXml } from "../../io/stationxml.js";
 import { readCatalogFile } from "../../io/read-catalog.node.js";
 import { readWaveformFile } from "../../io/read.node.js";
 import { demean, detrendLinear } from "../../signal/detrend.js";
 import { mergeTraces } from "../../signal/merge.js";
+import { decimate } from "../../signal/resample.js";
+import { removeResponse } from "../../signal/response.js";
 import { butterworthFilter } from "../../signal/sosfilt.js";
 import { obspyTaper } from "../../signal/taper.js";
 import { cutWindow } from "../../signal/window.js";
@@ -24,6 +29,9 @@ import { ProjectStore, type Rejection } from "../store.js";
 interface Loaded {
   eventIds: string[];
   waveforms: (Float64Array | null)[];
+  /** Per event, the channel NET.STA.LOC.CHA and the window's reference time, where known (response lookup). */
+  channels: (string | null)[];
+  timesNs: (bigint | null)[];
   sampleRateHz: number;
   numeric: Record<string, Float64Array>;
   text: Record<string, string[]>;
@@ -40,12 +48,12 @@ export const ingestStage: StageDefinition = {
   async run(ctx: StageContext): Promise<StageInfo> {
     const { data } = ctx.config;
     const loaded = data.waveforms ? await fromWaveformSet(ctx) : await fromFiles(ctx);
-    const waveforms = preprocessAll(loaded, ctx);
+    const { waveforms, sampleRateHz, units } = preprocessAll(loaded, ctx);
     const storePath = join(ctx.runDir, "specufex.h5");
     const tmp = join(ctx.runDir, `.specufex.h5.${process.pid}.tmp`);
     const store = await ProjectStore.create(tmp, { eventIds: loaded.eventIds, numeric: loaded.numeric, text: loaded.text });
     try {
-      store.writeWaveforms(waveforms, { sampleRateHz: loaded.sampleRateHz, startOffsetS: -data.before, reference: data.reference, units: "as recorded" });
+      store.writeWaveforms(waveforms, { sampleRateHz, startOffsetS: -data.before, reference: data.reference, units });
       store.writeRejections("ingest", loaded.rejections);
       const station = ctx.config.data.stationCoordinates;
       if (ctx.config.data.station) store.file.setAttr("/", "station", ctx.config.data.station);
@@ -62,7 +70,10 @@ export const ingestStage: StageDefinition = {
       throw err;
     }
     ctx.log(`${loaded.eventIds.length} events from ${loaded.source}, ${loaded.rejections.length} rejected`);
-    return { events: loaded.eventIds.length, rejected: loaded.rejections.length, sampleRateHz: loaded.sampleRateHz, samples: waveforms.shape[1], warnings: loaded.warnings };
+    const response = ctx.config.preprocessing.response;
+    // The response file as an absolute path, so `assign` finds it from any working directory.
+    const responseFile = response ? { responseFile: resolve(ctx.baseDir, response.file) } : {};
+    return { events: loaded.eventIds.length, rejected: loaded.rejections.length, sampleRateHz, samples: waveforms.shape[1], units, ...responseFile, warnings: loaded.warnings };
   },
 };
 
@@ -78,6 +89,14 @@ async function fromWaveformSet(ctx: StageContext): Promise<Loaded> {
   return {
     eventIds: set.eventIds,
     waveforms: Array.from({ length: n }, (_, i) => set.waveforms.data.subarray(i * L, (i + 1) * L)),
+    channels: new Array<string | null>(n).fill(ctx.config.data.station),
+    timesNs: text.otime!.map((t) => {
+      try {
+        return t ? parseTimeNs(t) : null;
+      } catch {
+        return null;
+      }
+    }),
     sampleRateHz: set.sampleRateHz,
     numeric,
     text,
@@ -133,6 +152,8 @@ async function fromFiles(ctx: StageContext): Promise<Loaded> {
   const archive = perEventFiles ? undefined : await readTraces(files, warnings);
   const rejections: Rejection[] = [];
   const waveforms: (Float64Array | null)[] = [];
+  const channels: (string | null)[] = [];
+  const timesNs: (bigint | null)[] = [];
   let rate = NaN;
   const n = events.length;
   for (let i = 0; i < n; i++) {
@@ -146,10 +167,14 @@ async function fromFiles(ctx: StageContext): Promise<Loaded> {
       if (Number.isNaN(rate)) rate = cut.trace.sampleRateHz;
       else if (cut.trace.sampleRateHz !== rate) throw new DataError(`event ${e.eventId}: sampled at ${cut.trace.sampleRateHz} Hz, the first usable event at ${rate} Hz`, { event: e.eventId });
       waveforms.push(cut.trace.data);
+      channels.push(`${cut.trace.network}.${cut.trace.station}.${cut.trace.location}.${cut.trace.channel}`);
+      timesNs.push(referenceNs);
       if (cut.paddedSamples > 0) warnings.push(`event ${e.eventId}: ${cut.paddedSamples} samples padded with zeros`);
     } catch (err) {
       if (!(err instanceof SpecufexError) || err.code === "E_OPTION") throw err;
       waveforms.push(null);
+      channels.push(null);
+      timesNs.push(null);
       rejections.push({ index: i, eventId: e.eventId, stage: "ingest", reason: err.message });
     }
     ctx.progress({ stage: "ingest", done: i + 1, total: n });
@@ -160,6 +185,8 @@ async function fromFiles(ctx: StageContext): Promise<Loaded> {
   return {
     eventIds: events.map((e) => e.eventId),
     waveforms,
+    channels,
+    timesNs,
     sampleRateHz: rate,
     numeric: { lat: column((e) => e.latitude), lon: column((e) => e.longitude), depth: column((e) => e.depthKm), mag: column((e) => e.magnitude) },
     text,
@@ -227,27 +254,92 @@ function referenceTime(e: CatalogEvent, reference: "origin" | "pick", at: Trace)
   throw new DataError(`event ${e.eventId}: no P pick at ${at.network}.${at.station} (data.reference is pick)`, { event: e.eventId });
 }
 
-/** Preprocessing of every usable waveform into one N×L matrix (rows of rejected events stay 0). */
-function preprocessAll(loaded: Loaded, ctx: StageContext): { data: Float64Array; shape: [number, number] } {
+/** Units of the ground motion `removeResponse` returns. */
+const MOTION_UNITS = { displacement: "m", velocity: "m/s", acceleration: "m/s²" } as const;
+
+/**
+ * Preprocessing of every usable waveform into one N×L matrix (rows of rejected events stay 0): response
+ * removal, demean, detrend, taper, band-pass, decimation — in that order. An event whose response cannot be
+ * removed (no channel epoch at its time, a response without the needed stages) is rejected with the reason.
+ */
+function preprocessAll(loaded: Loaded, ctx: StageContext): { waveforms: { data: Float64Array; shape: [number, number] }; sampleRateHz: number; units: string } {
   const p = ctx.config.preprocessing;
-  const lengths = loaded.waveforms.filter((w): w is Float64Array => w !== null).map((w) => w.length);
-  const L = lengths.length ? Math.max(...lengths) : 0;
-  const out = new Float64Array(loaded.eventIds.length * L);
-  loaded.waveforms.forEach((w, i) => {
-    if (!w) return;
+  const fs = loaded.sampleRateHz;
+  const responses = p.response ? readResponseFile(resolve(ctx.baseDir, p.response.file)) : null;
+  const processed: (Float64Array | null)[] = loaded.waveforms.map((w, i) => {
+    if (!w) return null;
     let x: Float64Array = w;
+    if (p.response) {
+      const r = p.response;
+      try {
+        const epoch = responseEpoch(responses!, loaded.channels[i] ?? null, loaded.timesNs[i] ?? null, loaded.eventIds[i]!, r.file);
+        x = removeResponse(x, fs, epoch.response!, { output: r.output, waterLevelDb: r.waterLevelDb, preFilterHz: r.preFilterHz });
+        for (let j = 0; j < x.length; j++) if (!Number.isFinite(x[j]!)) throw new DataError(`event ${loaded.eventIds[i]}: sample ${j} is not finite after response removal`, { event: loaded.eventIds[i]! });
+      } catch (err) {
+        if (!(err instanceof SpecufexError) || err.code === "E_OPTION") throw err;
+        loaded.rejections.push({ index: i, eventId: loaded.eventIds[i]!, stage: "ingest", reason: `response removal: ${err.message}` });
+        return null;
+      }
+    }
     if (p.demean) x = demean(x);
     if (p.detrend) x = detrendLinear(x);
     if (p.taper > 0) x = obspyTaper(x, p.taper);
     if (p.bandpass) {
-      x = butterworthFilter(x, loaded.sampleRateHz, { type: "bandpass", cornersHz: [p.bandpass.fmin, p.bandpass.fmax], order: p.bandpass.corners, zeroPhase: p.bandpass.zeroPhase ? "scipy" : "none" });
+      x = butterworthFilter(x, fs, { type: "bandpass", cornersHz: [p.bandpass.fmin, p.bandpass.fmax], order: p.bandpass.corners, zeroPhase: p.bandpass.zeroPhase ? "scipy" : "none" });
     }
-    if (x === w) x = w.slice();
+    if (p.decimate) x = decimate(x, p.decimate);
+    return x === w ? w.slice() : x;
+  });
+  const lengths = processed.filter((w): w is Float64Array => w !== null).map((w) => w.length);
+  const L = lengths.length ? Math.max(...lengths) : 0;
+  const out = new Float64Array(loaded.eventIds.length * L);
+  processed.forEach((x, i) => {
+    if (!x) return;
     if (x.length !== L) {
       loaded.rejections.push({ index: i, eventId: loaded.eventIds[i]!, stage: "ingest", reason: `waveform has ${x.length} samples, the others ${L}` });
       return;
     }
     out.set(x, i * L);
   });
-  return { data: out, shape: [loaded.eventIds.length, L] };
+  const units = p.response ? MOTION_UNITS[p.response.output] : (ctx.config.data.units ?? "as recorded");
+  return { waveforms: { data: out, shape: [loaded.eventIds.length, L] }, sampleRateHz: p.decimate ? fs / p.decimate : fs, units };
+}
+
+/** The channel epochs of a StationXML or SAC pole-zero file (told apart by a leading "<"). */
+function readResponseFile(path: string): ChannelMetadata[] {
+  if (!existsSync(path)) throw new OptionError(`preprocessing.response.file: ${path} does not exist`, { file: path });
+  const bytes = readFileSync(path);
+  const head = bytes.subarray(0, 256).toString("latin1").trimStart();
+  const channels = head.startsWith("<") ? parseStationXml(bytes, path) : parseSacPz(bytes.toString("latin1"), path);
+  if (channels.length === 0) throw new OptionError(`preprocessing.response.file: ${path} holds no channel`, { file: path });
+  return channels;
+}
+
+/**
+ * The epoch of `channel` (NET.STA.LOC.CHA; null: the file's only channel) covering `timeNs` (null: the only
+ * epoch) that has a response. Epochs without a channel id (a bare pole-zero file) match any channel.
+ * @throws DataError naming the event when there is none; OptionError when the channel is ambiguous
+ */
+function responseEpoch(epochs: readonly ChannelMetadata[], channel: string | null, timeNs: bigint | null, eventId: string, file: string): ChannelMetadata {
+  const idOf = (c: ChannelMetadata): string => `${c.network}.${c.station}.${c.location}.${c.channel}`;
+  const ids = [...new Set(epochs.map(idOf))];
+  let mine: readonly ChannelMetadata[];
+  if (channel === null) {
+    if (ids.length !== 1) throw new OptionError(`preprocessing.response: ${file} holds ${ids.length} channels (${ids.slice(0, 5).join(", ")}); give data.station to choose one`, { field: "data.station" });
+    mine = epochs;
+  } else {
+    const [net, sta, loc, cha] = channel.split(".");
+    const match = (want: string | undefined, got: string): boolean => want === undefined || want === "*" || want === got || (want === "" && got === "--");
+    // A pole-zero file without station lines (only ZEROS/POLES/CONSTANT) applies to any channel.
+    const anonymous = (c: ChannelMetadata): boolean => c.station === "" && c.channel === "";
+    mine = epochs.filter((c) => anonymous(c) || (match(net, c.network) && match(sta, c.station) && (loc === undefined || loc === "*" || match(loc, c.location) || (loc === "" && c.location.trim() === "")) && match(cha, c.channel)));
+    if (mine.length === 0) throw new DataError(`event ${eventId}: ${file} has no response for ${channel} (it holds ${ids.slice(0, 5).join(", ")})`, { event: eventId });
+  }
+  const covering = timeNs === null ? (mine.length === 1 ? mine : []) : mine.filter((c) => (c.startNs === undefined || c.startNs <= timeNs) && (c.endNs === undefined || c.endNs >= timeNs));
+  const epoch = covering.find((c) => c.response && (c.response.stages.length > 0 || c.response.sensitivity));
+  if (!epoch) {
+    const when = timeNs === null ? "(the event has no time and the file several epochs)" : `at ${formatIsoNs(timeNs)}`;
+    throw new DataError(`event ${eventId}: ${file} has no response for ${channel ?? ids[0]} ${when}`, { event: eventId });
+  }
+  return epoch;
 }

@@ -154,7 +154,7 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
       mark: { type: "line", strokeWidth: 0.8, color: "#333333" },
       encoding: {
         x: { field: "t", type: "quantitative", scale: { nice: false, zero: false }, axis: { title: "Time (s)" } },
-        y: { field: "a", type: "quantitative", axis: { title: `Amplitude${units ? ` (${units})` : ""}`, format: ".2~e" } },
+        y: { field: "a", type: "quantitative", axis: { title: amplitudeTitle(units), format: ".2~e" } },
         order: { field: "j", type: "quantitative" },
       },
     });
@@ -217,4 +217,12 @@ export function oneEventFigure(data: ReportData, ctx: FigureContext): Figure {
       resolve: INDEPENDENT_COLOR,
     },
   };
+}
+
+/** The waveform axis title: the ground-motion quantity for SI units, else "Amplitude" with the units as stored. */
+export function amplitudeTitle(units: string): string {
+  const quantity: Record<string, string> = { m: "Displacement", "m/s": "Velocity", "m/s²": "Acceleration", "m/s**2": "Acceleration" };
+  const q = quantity[units];
+  if (q) return `${q} (${units})`;
+  return units ? `Amplitude (${units})` : "Amplitude";
 }
