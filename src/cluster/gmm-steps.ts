@@ -15,11 +15,15 @@ export function estimateParameters(x: Matrix, resp: Float64Array, k: number, cov
   const a = x.data;
   const nk = new Float64Array(k);
   const rx = new Float64Array(k * f); // respᵀ·X
+  // A zero responsibility adds exactly nothing (k-means starts are one-hot: most entries are 0).
   for (let i = 0; i < n; i++) {
+    const xi = i * f;
     for (let j = 0; j < k; j++) {
       const r = resp[i * k + j]!;
+      if (r === 0) continue;
       nk[j]! += r;
-      for (let p = 0; p < f; p++) rx[j * f + p]! += r * a[i * f + p]!;
+      const o = j * f;
+      for (let p = 0; p < f; p++) rx[o + p]! += r * a[xi + p]!;
     }
   }
   for (let j = 0; j < k; j++) nk[j]! += EPS10;
@@ -29,16 +33,28 @@ export function estimateParameters(x: Matrix, resp: Float64Array, k: number, cov
   if (covariance === "full") {
     covariances = new Float64Array(k * f * f);
     const diff = new Float64Array(f);
-    for (let j = 0; j < k; j++) {
-      const c = j * f * f;
-      for (let i = 0; i < n; i++) {
-        const r = resp[i * k + j]!;
-        for (let p = 0; p < f; p++) diff[p] = a[i * f + p]! - means[j * f + p]!;
+    // Rows outer, components inner (each x_i read once); every entry still sums over i in order.
+    const ff = f * f;
+    for (let i = 0; i < n; i++) {
+      const xi = i * f;
+      const ri = i * k;
+      for (let j = 0; j < k; j++) {
+        const r = resp[ri + j]!;
+        if (r === 0) continue;
+        const m = j * f;
+        const c = j * ff;
+        for (let p = 0; p < f; p++) diff[p] = a[xi + p]! - means[m + p]!;
+        // The upper triangle only (q ≥ p); mirrored below, so each covariance is exactly symmetric.
         for (let p = 0; p < f; p++) {
           const rp = r * diff[p]!;
-          for (let q = 0; q < f; q++) covariances[c + p * f + q]! += rp * diff[q]!;
+          const o = c + p * f;
+          for (let q = p; q < f; q++) covariances[o + q]! += rp * diff[q]!;
         }
       }
+    }
+    for (let j = 0; j < k; j++) {
+      const c = j * ff;
+      for (let p = 0; p < f; p++) for (let q = 0; q < p; q++) covariances[c + p * f + q] = covariances[c + q * f + p]!;
       for (let p = 0; p < f * f; p++) covariances[c + p]! /= nk[j]!;
       for (let p = 0; p < f; p++) covariances[c + p * f + p]! += regCovar;
     }
