@@ -33,6 +33,12 @@ test("specufex demo runs every stage and writes a consistent run directory", asy
   // The clusters carry the families well above chance (ARI 0): 0.567 here; 0.50–0.52 at seeds 1, 3, 7 of this
   // size. (The issue's 0.8 is not reached yet: the silhouette picks K = 3 for the 4 families.)
   assert.ok(Number(ari[1]) >= 0.4, `ARI ${ari[1]} against the generator's families`);
+  // The same labels scored per 5-dB SNR band: 5–10, 10–15 and 15–20 dB, every scored event in one band.
+  const bands = /^ARI by SNR: (.*)$/m.exec(r.stderr);
+  assert.ok(bands, `an ARI-by-SNR line in: ${r.stderr}`);
+  const parts = [...bands[1]!.matchAll(/(\d+)–(\d+) dB (-?\d\.\d+) \((\d+)\)/g)];
+  assert.deepEqual(parts.map((p) => [Number(p[1]), Number(p[2])]), [[5, 10], [10, 15], [15, 20]]);
+  assert.equal(parts.reduce((s, p) => s + Number(p[4]), 0), Number(ari[2]));
 
   // catalog.csv: one row per event, 1-based clusters 1..K, silhouettes in [−1, 1] whose mean is the summary's.
   const catalog = readCsv(join(out, "catalog.csv"));

@@ -29,11 +29,12 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       info(ctx, `demo: ${events} synthetic events of ${setup.dataset.familyInfo.length} families at ${setup.dataset.station.network}.${setup.dataset.station.station} → ${setup.runDir} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       const summary = await runPipelineFromCli(ctx, setup.config, { baseDir: setup.runDir, ...(opts.json ? { json: true } : {}) });
       if (!summary) return;
-      const { ari, events: scored } = demoAri(setup.runDir);
-      // The ARI line goes to stderr with the summary unless --json keeps stdout for JSON.
-      const line = `ARI ${ari.toFixed(3)} (clusters vs the generator's families, ${scored} events)`;
-      if (opts.json) info(ctx, line);
-      else ctx.stdout.write(line + "\n");
+      const { ari, events: scored, bySnr } = demoAri(setup.runDir);
+      // The ARI lines go to stderr with the summary unless --json keeps stdout for JSON.
+      const bands = bySnr.map((b) => `${b.fromDb}–${b.toDb} dB ${b.ari.toFixed(3)} (${b.events})`).join(", ");
+      const lines = [`ARI ${ari.toFixed(3)} (clusters vs the generator's families, ${scored} events)`, ...(bands ? [`ARI by SNR: ${bands}`] : [])];
+      if (opts.json) for (const l of lines) info(ctx, l);
+      else ctx.stdout.write(lines.join("\n") + "\n");
       info(ctx, `report: ${setup.runDir}/report/index.html`);
     });
 }
