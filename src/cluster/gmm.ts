@@ -6,6 +6,7 @@
 import { DataError, NotFittedError, OptionError, ShapeError } from "../core/errors.js";
 import type { Matrix } from "../core/matrix.js";
 import { custom, int, num, oneOf, resolveOptions } from "../core/options.js";
+import { getKernels, type Kernels } from "../kernels/index.js";
 import { kmeans } from "./kmeans.js";
 import { checkFinite, checkRows } from "./validate.js";
 import { cholesky, estimateLogProb, estimateParameters, precisionCholesky, type Covariance } from "./gmm-steps.js";
@@ -117,9 +118,14 @@ export class GaussianMixture {
     let best: { params: Params; lowerBound: number; nIter: number } | undefined;
     let converged = false; // as scikit-learn: true when any restart converged
     const nInit = this.options.init ? 1 : this.options.nInit;
-    const logResp = new Float64Array(n * k);
-    const resp = new Float64Array(n * k);
-    const lse = new Float64Array(n);
+    // The N×K arrays live in one kernel workspace: the exponentials run in place (SIMD, the same
+    // values as Math.exp: fdlibm operation for operation).
+    const ws = getKernels().workspace(3 * n * k + n);
+    const kernels = ws.kernels;
+    const logResp = ws.take(n * k);
+    const resp = ws.take(n * k);
+    const scratch = ws.take(n * k);
+    const lse = ws.take(n);
     for (let r = 0; r < nInit; r++) {
       const params = this.options.init ? fromInit(this.options.init, k, f, covariance) : fromKmeans(x, k, covariance, regCovar, this.options.seed + r);
       let lowerBound = -Infinity;
@@ -127,8 +133,8 @@ export class GaussianMixture {
       for (let it = 1; it <= maxIter; it++) {
         nIter = it;
         const prev = lowerBound;
-        const mean = eStep(x, params, covariance, logResp, lse);
-        for (let q = 0; q < resp.length; q++) resp[q] = Math.exp(logResp[q]!);
+        const mean = eStep(x, params, covariance, logResp, lse, kernels, scratch);
+        kernels.exp(n * k, logResp, resp);
         Object.assign(params, mStep(x, resp, k, covariance, regCovar));
         lowerBound = mean;
         if (Math.abs(lowerBound - prev) < tol) {
@@ -140,16 +146,14 @@ export class GaussianMixture {
     }
     const p = best!.params;
     this.#params = p;
-    const score = eStep(x, p, covariance, logResp, lse);
+    const score = eStep(x, p, covariance, logResp, lse, kernels, scratch);
     const nParams = (covariance === "full" ? (k * f * (f + 1)) / 2 : k * f) + f * k + k - 1;
     const labels = new Int32Array(n);
-    const post = new Float64Array(n * k);
+    kernels.exp(n * k, logResp, resp);
+    const post = resp.slice(0, n * k);
     for (let i = 0; i < n; i++) {
       let arg = 0;
-      for (let j = 0; j < k; j++) {
-        post[i * k + j] = Math.exp(logResp[i * k + j]!);
-        if (logResp[i * k + j]! > logResp[i * k + arg]!) arg = j;
-      }
+      for (let j = 1; j < k; j++) if (logResp[i * k + j]! > logResp[i * k + arg]!) arg = j;
       labels[i] = arg;
     }
     this.#fitted = {
@@ -180,19 +184,25 @@ export class GaussianMixture {
     if (!this.#params) throw new NotFittedError("GaussianMixture");
     const k = this.options.k;
     if (x.shape[1] !== this.fitted.means.shape[1]) throw new ShapeError(`GaussianMixture.predictProba: x has ${x.shape[1]} columns, expected ${this.fitted.means.shape[1]}`);
-    const logResp = new Float64Array(x.shape[0] * k);
-    eStep(x, this.#params, this.options.covariance, logResp, new Float64Array(x.shape[0]));
-    return { data: logResp.map(Math.exp), shape: [x.shape[0], k] };
+    const m = x.shape[0];
+    const ws = getKernels().workspace(2 * m * k + m);
+    const logResp = ws.take(m * k);
+    eStep(x, this.#params, this.options.covariance, logResp, ws.take(m), ws.kernels, ws.take(m * k));
+    const out = new Float64Array(m * k);
+    ws.kernels.exp(m * k, logResp, out);
+    return { data: out, shape: [m, k] };
   }
 }
 
-/** The E step: fills log responsibilities; returns the mean log-likelihood. */
-function eStep(x: Matrix, p: Params, covariance: Covariance, logResp: Float64Array, lse: Float64Array): number {
+/**
+ * The E step: fills log responsibilities; returns the mean log-likelihood. The per-row log-sum-exp takes
+ * its exponentials in one kernel call over `scratch` (N×K); every sum keeps scikit-learn's order.
+ */
+function eStep(x: Matrix, p: Params, covariance: Covariance, logResp: Float64Array, lse: Float64Array, kernels: Kernels, scratch: Float64Array): number {
   const [n] = x.shape;
   const k = p.weights.length;
   estimateLogProb(x, p.means, p.precChol, k, covariance, logResp);
   const logW = p.weights.map(Math.log);
-  let total = 0;
   for (let i = 0; i < n; i++) {
     const o = i * k;
     let max = -Infinity;
@@ -201,9 +211,16 @@ function eStep(x: Matrix, p: Params, covariance: Covariance, logResp: Float64Arr
       logResp[o + j] = v;
       if (v > max) max = v;
     }
+    lse[i] = max;
+    for (let j = 0; j < k; j++) scratch[o + j] = logResp[o + j]! - max;
+  }
+  kernels.exp(n * k, scratch, scratch);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
     let s = 0;
-    for (let j = 0; j < k; j++) s += Math.exp(logResp[o + j]! - max);
-    const l = Math.log(s) + max;
+    for (let j = 0; j < k; j++) s += scratch[o + j]!;
+    const l = Math.log(s) + lse[i]!;
     lse[i] = l;
     total += l;
     for (let j = 0; j < k; j++) logResp[o + j]! -= l;
