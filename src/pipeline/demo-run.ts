@@ -116,7 +116,9 @@ export function demoAri(runDir: string, bandDb = 5): { ari: number; events: numb
   const truthPath = join(runDir, "truth.csv");
   const all = clusterAri(catalogPath, truthPath, "family");
   const truth = readColumn(truthPath, "family");
-  const snr = readFileSync(truthPath, "utf8").startsWith("event_ID,family,snr_db") ? readColumn(truthPath, "snr_db") : new Map<string, string>();
+  // A truth.csv of an older demo has no snr_db column: then no bands.
+  const header = readFileSync(truthPath, "utf8").split(/\r?\n/, 1)[0]!.split(",");
+  const snr = header.includes("snr_db") ? readColumn(truthPath, "snr_db") : new Map<string, string>();
   const clusters = readColumn(catalogPath, "cluster");
   let maxDb = -Infinity;
   for (const v of snr.values()) if (Number(v) > maxDb) maxDb = Number(v);

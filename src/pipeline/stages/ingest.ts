@@ -266,8 +266,13 @@ function preprocessAll(loaded: Loaded, ctx: StageContext): { waveforms: { data: 
   const p = ctx.config.preprocessing;
   const fs = loaded.sampleRateHz;
   const responses = p.response ? readResponseFile(resolve(ctx.baseDir, p.response.file)) : null;
-  const processed: (Float64Array | null)[] = loaded.waveforms.map((w, i) => {
-    if (!w) return null;
+  // Each waveform goes straight into its row (one N×L matrix in memory, however many events).
+  const lengths = loaded.waveforms.filter((w): w is Float64Array => w !== null).map((w) => w.length);
+  const inputLength = lengths.length ? Math.max(...lengths) : 0;
+  const L = p.decimate ? Math.ceil(inputLength / p.decimate) : inputLength;
+  const out = new Float64Array(loaded.eventIds.length * L);
+  loaded.waveforms.forEach((w, i) => {
+    if (!w) return;
     let x: Float64Array = w;
     if (p.response) {
       const r = p.response;
@@ -278,7 +283,7 @@ function preprocessAll(loaded: Loaded, ctx: StageContext): { waveforms: { data: 
       } catch (err) {
         if (!(err instanceof SpecufexError) || err.code === "E_OPTION") throw err;
         loaded.rejections.push({ index: i, eventId: loaded.eventIds[i]!, stage: "ingest", reason: `response removal: ${err.message}` });
-        return null;
+        return;
       }
     }
     if (p.demean) x = demean(x);
@@ -288,15 +293,8 @@ function preprocessAll(loaded: Loaded, ctx: StageContext): { waveforms: { data: 
       x = butterworthFilter(x, fs, { type: "bandpass", cornersHz: [p.bandpass.fmin, p.bandpass.fmax], order: p.bandpass.corners, zeroPhase: p.bandpass.zeroPhase ? "scipy" : "none" });
     }
     if (p.decimate) x = decimate(x, p.decimate);
-    return x === w ? w.slice() : x;
-  });
-  const lengths = processed.filter((w): w is Float64Array => w !== null).map((w) => w.length);
-  const L = lengths.length ? Math.max(...lengths) : 0;
-  const out = new Float64Array(loaded.eventIds.length * L);
-  processed.forEach((x, i) => {
-    if (!x) return;
     if (x.length !== L) {
-      loaded.rejections.push({ index: i, eventId: loaded.eventIds[i]!, stage: "ingest", reason: `waveform has ${x.length} samples, the others ${L}` });
+      loaded.rejections.push({ index: i, eventId: loaded.eventIds[i]!, stage: "ingest", reason: `waveform has ${w.length} samples, the others ${inputLength}` });
       return;
     }
     out.set(x, i * L);
