@@ -218,6 +218,16 @@ function stationOf(e: CatalogEvent): string | null {
   return x.station && x.channel ? `${x.network ?? "*"}.${x.station}.${x.location ?? "*"}.${x.channel}` : null;
 }
 
+/**
+ * Whether a channel's codes match `pattern` NET.STA.LOC.CHA: "*" or a missing field matches anything, an
+ * empty field an empty code.
+ */
+function matchesChannel(pattern: string, c: { readonly network: string; readonly station: string; readonly location: string; readonly channel: string }): boolean {
+  const [net, sta, loc, cha] = pattern.split(".");
+  const match = (want: string | undefined, got: string): boolean => want === undefined || want === "*" || (want === "" ? got === "" || loc === undefined : want === got);
+  return match(net, c.network) && match(sta, c.station) && (loc === "*" || loc === undefined || c.location === loc) && match(cha, c.channel);
+}
+
 /** The traces of one channel: `pattern` NET.STA.LOC.CHA ("*" or empty fields match anything). */
 function selectChannel(traces: readonly Trace[], pattern: string | null, eventId: string): Trace[] {
   const ids = [...new Set(traces.map((t) => `${t.network}.${t.station}.${t.location}.${t.channel}`))];
@@ -225,9 +235,7 @@ function selectChannel(traces: readonly Trace[], pattern: string | null, eventId
     if (ids.length === 1) return [...traces];
     throw new OptionError(`data.station is needed: the waveform files hold ${ids.length} channels (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`, { field: "data.station" });
   }
-  const [net, sta, loc, cha] = pattern.split(".");
-  const match = (want: string | undefined, got: string): boolean => want === undefined || want === "*" || (want === "" ? got === "" || loc === undefined : want === got);
-  const chosen = traces.filter((t) => match(net, t.network) && match(sta, t.station) && (loc === "*" || loc === undefined || t.location === loc) && match(cha, t.channel));
+  const chosen = traces.filter((t) => matchesChannel(pattern, t));
   if (chosen.length === 0) throw new DataError(`event ${eventId}: no data for ${pattern} (files hold ${ids.slice(0, 5).join(", ")})`, { event: eventId });
   return chosen;
 }
@@ -326,11 +334,11 @@ function responseEpoch(epochs: readonly ChannelMetadata[], channel: string | nul
     if (ids.length !== 1) throw new OptionError(`preprocessing.response: ${file} holds ${ids.length} channels (${ids.slice(0, 5).join(", ")}); give data.station to choose one`, { field: "data.station" });
     mine = epochs;
   } else {
-    const [net, sta, loc, cha] = channel.split(".");
-    const match = (want: string | undefined, got: string): boolean => want === undefined || want === "*" || want === got || (want === "" && got === "--");
-    // A pole-zero file without station lines (only ZEROS/POLES/CONSTANT) applies to any channel.
+    // A pole-zero file without station lines (only ZEROS/POLES/CONSTANT) applies to any channel; metadata
+    // write an empty location as "--" or blanks.
     const anonymous = (c: ChannelMetadata): boolean => c.station === "" && c.channel === "";
-    mine = epochs.filter((c) => anonymous(c) || (match(net, c.network) && match(sta, c.station) && (loc === undefined || loc === "*" || match(loc, c.location) || (loc === "" && c.location.trim() === "")) && match(cha, c.channel)));
+    const blank = (l: string): string => (l.trim() === "--" ? "" : l.trim());
+    mine = epochs.filter((c) => anonymous(c) || matchesChannel(channel, { ...c, location: blank(c.location) }));
     if (mine.length === 0) throw new DataError(`event ${eventId}: ${file} has no response for ${channel} (it holds ${ids.slice(0, 5).join(", ")})`, { event: eventId });
   }
   const covering = timeNs === null ? (mine.length === 1 ? mine : []) : mine.filter((c) => (c.startNs === undefined || c.startNs <= timeNs) && (c.endNs === undefined || c.endNs >= timeNs));
