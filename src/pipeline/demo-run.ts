@@ -81,21 +81,30 @@ function readColumn(path: string, column: string): Map<string, string> {
 }
 
 /**
+ * The events scored against a reference: the `cluster` column of a run's catalog.csv joined on event_ID with a
+ * reference column of another CSV (cluster 0 = DBSCAN noise and events missing from either are left out).
+ */
+function scoredEvents(catalogPath: string, truthPath: string, column: string): { ids: string[]; truth: number[]; cluster: number[] } {
+  const truth = readColumn(truthPath, column);
+  const clusters = readColumn(catalogPath, "cluster");
+  const out = { ids: [] as string[], truth: [] as number[], cluster: [] as number[] };
+  for (const [id, c] of clusters) {
+    const t = truth.get(id);
+    if (t === undefined || t === "" || c === undefined || c === "" || c === "0") continue;
+    out.ids.push(id);
+    out.truth.push(Number(t));
+    out.cluster.push(Number(c));
+  }
+  return out;
+}
+
+/**
  * ARI between the `cluster` column of a run's catalog.csv and a reference column of another CSV (joined on
  * event_ID), over the clustered events (cluster 0 = DBSCAN noise and events missing from either are left out).
  */
 export function clusterAri(catalogPath: string, truthPath: string, column: string): { ari: number; events: number } {
-  const truth = readColumn(truthPath, column);
-  const clusters = readColumn(catalogPath, "cluster");
-  const a: number[] = [];
-  const b: number[] = [];
-  for (const [id, c] of clusters) {
-    const t = truth.get(id);
-    if (t === undefined || t === "" || c === undefined || c === "" || c === "0") continue;
-    a.push(Number(t));
-    b.push(Number(c));
-  }
-  return { ari: adjustedRandIndex(Int32Array.from(a), Int32Array.from(b)), events: a.length };
+  const { truth, cluster } = scoredEvents(catalogPath, truthPath, column);
+  return { ari: adjustedRandIndex(Int32Array.from(truth), Int32Array.from(cluster)), events: truth.length };
 }
 
 /** The ARI of the events whose SNR lies in [fromDb, toDb). */
@@ -114,29 +123,27 @@ export interface SnrBandAri {
 export function demoAri(runDir: string, bandDb = 5): { ari: number; events: number; bySnr: SnrBandAri[] } {
   const catalogPath = join(runDir, "catalog.csv");
   const truthPath = join(runDir, "truth.csv");
-  const all = clusterAri(catalogPath, truthPath, "family");
-  const truth = readColumn(truthPath, "family");
+  const scored = scoredEvents(catalogPath, truthPath, "family");
   // A truth.csv of an older demo has no snr_db column: then no bands.
   const header = readFileSync(truthPath, "utf8").split(/\r?\n/, 1)[0]!.split(",");
   const snr = header.includes("snr_db") ? readColumn(truthPath, "snr_db") : new Map<string, string>();
-  const clusters = readColumn(catalogPath, "cluster");
   let maxDb = -Infinity;
   for (const v of snr.values()) if (Number(v) > maxDb) maxDb = Number(v);
   // The largest SNR (the draw's upper end, e.g. 20 dB) belongs to the band below it.
   const lastBand = Math.ceil(maxDb / bandDb) - 1;
   const bands = new Map<number, { a: number[]; b: number[] }>();
-  for (const [id, c] of clusters) {
-    const t = truth.get(id);
+  scored.ids.forEach((id, q) => {
     const db = Number(snr.get(id));
-    if (t === undefined || t === "" || c === undefined || c === "" || c === "0" || !Number.isFinite(db)) continue;
+    if (!Number.isFinite(db)) return;
     const band = Math.min(Math.floor(db / bandDb), lastBand);
     const slot = bands.get(band) ?? { a: [], b: [] };
-    slot.a.push(Number(t));
-    slot.b.push(Number(c));
+    slot.a.push(scored.truth[q]!);
+    slot.b.push(scored.cluster[q]!);
     bands.set(band, slot);
-  }
+  });
   const bySnr = [...bands.entries()]
     .sort((x, y) => x[0] - y[0])
     .map(([band, { a, b }]) => ({ fromDb: band * bandDb, toDb: (band + 1) * bandDb, ari: adjustedRandIndex(Int32Array.from(a), Int32Array.from(b)), events: a.length }));
-  return { ...all, bySnr };
+  const ari = adjustedRandIndex(Int32Array.from(scored.truth), Int32Array.from(scored.cluster));
+  return { ari, events: scored.truth.length, bySnr };
 }
