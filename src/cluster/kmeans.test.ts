@@ -99,28 +99,30 @@ function randomData(seed: number, n: number, f: number, groups: number, spread: 
   return { data, shape: [n, f] };
 }
 
+/** k-means from `init` equals the plain Lloyd from the same starts: labels and n_iter exact, centres and inertia rtol 1e-9. */
+function assertEqualsPlainLloyd(x: Matrix, k: number, init: Matrix, tol: number, label: string): ReturnType<typeof kmeans> {
+  const ours = kmeans(x, k, { init, maxIter: 300, tol });
+  const ref = naiveLloyd(x, init, 300, tol);
+  assert.deepEqual(Array.from(ours.labels), ref.labels, label);
+  assert.equal(ours.nIter, ref.nIter, label);
+  assertGolden(ours.centers, ref.centers, { rtol: 1e-9, label: `centres, ${label}` });
+  assertGolden([ours.inertia], [ref.inertia], { rtol: 1e-9, label: `inertia, ${label}` });
+  return ours;
+}
+
 test("the bounds-accelerated Lloyd equals a plain Lloyd from the same starts on overlapping data (labels, n_iter exact; centres, inertia rtol 1e-9)", () => {
   for (let s = 0; s < 6; s++) {
     const x = randomData(100 + s, 300, 7, 5, 0.8);
     const k = 3 + s;
     const init = rowsOf(x, Array.from({ length: k }, (_, j) => (j * 37 + s) % 300));
-    const ours = kmeans(x, k, { init, maxIter: 300, tol: s % 2 === 0 ? 1e-4 : 0 });
-    const ref = naiveLloyd(x, init, 300, s % 2 === 0 ? 1e-4 : 0);
-    assert.deepEqual(Array.from(ours.labels), ref.labels, `case ${s}`);
-    assert.equal(ours.nIter, ref.nIter, `case ${s}`);
-    assertGolden(ours.centers, ref.centers, { rtol: 1e-9, label: `centres ${s}` });
-    assertGolden([ours.inertia], [ref.inertia], { rtol: 1e-9, label: `inertia ${s}` });
+    assertEqualsPlainLloyd(x, k, init, s % 2 === 0 ? 1e-4 : 0, `case ${s}`);
   }
 });
 
 test("an empty cluster takes the point farthest from its centre, as the plain Lloyd (duplicated initial centres)", () => {
   const x = randomData(7, 200, 4, 3, 0.5);
   const init = rowsOf(x, [0, 0, 1, 2]); // centres 0 and 1 coincide: cluster 1 starts empty
-  const ours = kmeans(x, 4, { init });
-  const ref = naiveLloyd(x, init, 300, 1e-4);
-  assert.deepEqual(Array.from(ours.labels), ref.labels);
-  assert.equal(ours.nIter, ref.nIter);
-  assertGolden(ours.centers, ref.centers, { rtol: 1e-9, label: "centres" });
+  const ours = assertEqualsPlainLloyd(x, 4, init, 1e-4, "duplicated centres");
   assert.equal(new Set(ours.labels).size, 4);
 });
 
@@ -141,12 +143,7 @@ test("k-means on mostly-zero rows (compressed-row distances and sums) equals the
     // case 4 starts with two equal centres: one cluster starts empty and takes the farthest point
     const rows = Array.from({ length: k }, (_, j) => (s === 4 && j === 1 ? 0 : (j * 41 + s) % 300));
     const init = rowsOf(x, rows);
-    const ours = kmeans(x, k, { init, maxIter: 300, tol: s % 2 === 0 ? 1e-4 : 0 });
-    const ref = naiveLloyd(x, init, 300, s % 2 === 0 ? 1e-4 : 0);
-    assert.deepEqual(Array.from(ours.labels), ref.labels, `case ${s}`);
-    assert.equal(ours.nIter, ref.nIter, `case ${s}`);
-    assertGolden(ours.centers, ref.centers, { rtol: 1e-9, label: `centres ${s}` });
-    assertGolden([ours.inertia], [ref.inertia], { rtol: 1e-9, label: `inertia ${s}` });
+    assertEqualsPlainLloyd(x, k, init, s % 2 === 0 ? 1e-4 : 0, `case ${s}`);
   }
 });
 
