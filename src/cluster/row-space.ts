@@ -3,7 +3,7 @@
 // kernels' assembler), or plain arrays with the JS loop where WebAssembly SIMD is unavailable.
 // k-means computes ~10⁶ single point–centre distances per sweep (Elkan's bounds skip the rest),
 // which no blocked product can batch; this is their kernel.
-import { assembleWat } from "../kernels/wasm/wat.js";
+import { PAGE, instantiateWat, lazyWatModule } from "../kernels/wasm/module.js";
 import { CANCEL_RATIO, squaredDistance } from "./distances.js";
 
 // sq(a, b, f) = Σ_p (a[p] − b[p])², byte addresses; two f64x2 accumulators, then the odd tail.
@@ -35,24 +35,7 @@ const WAT = `(module
   (br $l1)))
 (local.get $s)))`;
 
-interface WasmLike {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer };
-  Instance: new (m: object, imports: object) => { readonly exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmLike }).WebAssembly;
-let compiled: object | null | undefined;
-
-function module(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm ? new wasm.Module(assembleWat(WAT)) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const module = lazyWatModule(WAT);
 
 /**
  * The n×f rows and two k×f centre buffers (0 and 1), with the squared distances the k-means
@@ -101,8 +84,8 @@ export function rowSpace(x: Float64Array, n: number, f: number, capacity: number
     };
   }
   const doubles = n * f + 2 * capacity * f;
-  const memory = new wasm!.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
-  const sq = (new wasm!.Instance(mod, { env: { mem: memory } }).exports as { sq(a: number, b: number, f: number): number }).sq;
+  const { memory, exports } = instantiateWat<{ sq(a: number, b: number, f: number): number }>(mod, Math.max(1, Math.ceil((doubles * 8) / PAGE)));
+  const sq = exports.sq;
   const all = new Float64Array(memory.buffer, 0, doubles);
   const xs = all.subarray(0, n * f);
   xs.set(x.subarray(0, n * f));
